@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+
+from tests.harness import (
+    SERVICES,
+    Backing,
+    ServiceProcesses,
+    base_environment,
+    free_port,
+    with_path,
+)
+
+# Who may call whom: each pair has its own credential.
+CALLERS = {
+    "cms": ("newsletter_service",),
+    "subscriber_service": ("newsletter_service",),
+    "newsletter_service": ("cms",),
+}
+
+
+@pytest.fixture(scope="session")
+def backing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backing]:
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        import redis
+
+        # A database of its own, emptied first, so no stale task from an earlier run is met.
+        redis_url = with_path(redis_url, "/13")
+        redis.Redis.from_url(redis_url).flushdb()
+    backing = Backing(
+        var_dir=tmp_path_factory.mktemp("var"),
+        database_url=os.environ.get("DATABASE_URL", ""),
+        redis_url=redis_url,
+    )
+    yield backing
+    backing.drop_databases()
+
+
+@pytest.fixture(scope="session")
+def service_tokens() -> dict[tuple[str, str], str]:
+    return {
+        (caller, callee): secrets.token_urlsafe(32)
+        for callee, callers in CALLERS.items()
+        for caller in callers
+    }
+
+
+def service_environment(
+    name: str, backing: Backing, tokens: dict[tuple[str, str], str], ports: dict[str, int]
+) -> dict[str, str]:
+    env = base_environment(backing.var_dir)
+    env["DJANGO_SETTINGS_MODULE"] = f"{name}.settings.{backing.settings_flavour}"
+    if backing.real:
+        env["DATABASE_URL"] = backing.database_for(name)
+        env["REDIS_URL"] = backing.redis_url
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    env["SERVICE_CLIENTS"] = ",".join(
+        f"{caller}={tokens[(caller, name)]}" for caller in CALLERS[name]
+    )
+    for (caller, callee), token in tokens.items():
+        if caller == name:
+            env[f"{callee.upper()}_URL"] = f"http://127.0.0.1:{ports[callee]}"
+            env[f"{callee.upper()}_TOKEN"] = token
+    return env
+
+
+@pytest.fixture(scope="session")
+def platform(
+    backing: Backing,
+    service_tokens: dict[tuple[str, str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ServiceProcesses]]:
+    """The three services, migrated and running as gunicorn and Celery worker processes."""
+    ports = {name: free_port() for name in SERVICES}
+    log_dir = tmp_path_factory.mktemp("logs")
+    services = {
+        name: ServiceProcesses(
+            name=name,
+            env=service_environment(name, backing, service_tokens, ports),
+            port=ports[name],
+            log_dir=log_dir,
+        )
+        for name in SERVICES
+    }
+    try:
+        for service in services.values():
+            service.manage("migrate", "--noinput")
+            if backing.real:  # production settings serve collected, hashed static files
+                service.manage("collectstatic", "--noinput", "-v0")
+            service.start_worker()
+            service.start_web()
+        yield services
+    finally:
+        for service in services.values():
+            service.stop()
