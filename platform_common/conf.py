@@ -73,6 +73,13 @@ def database(service: str) -> dict[str, Any]:
     return config
 
 
+def static_root(service: str) -> str:
+    """``STATIC_ROOT``, or ``var/<service>/static`` (made now, so WhiteNoise finds it)."""
+    if value := env.str("STATIC_ROOT", default=""):
+        return value
+    return str(service_var_dir(service, "static"))
+
+
 def redis_url() -> str:
     return env.str("REDIS_URL", default="")
 
@@ -97,8 +104,7 @@ def email() -> dict[str, Any]:
     """``EMAIL_URL`` (smtp://, smtp+tls://), or ``.eml`` files under ``var/<service>/mail``."""
     common = {"DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")}
     if url := env.str("EMAIL_URL", default=""):
-        parsed = environ.Env.email_url_config(url)
-        return {**common, **{f"EMAIL_{key}": value for key, value in parsed.items()}}
+        return {**common, **environ.Env.email_url_config(url)}
     return {
         **common,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -46,6 +46,11 @@ def production_settings(service: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_SECURE": True,
         "X_FRAME_OPTIONS": "DENY",
+        # Hashed, compressed files made by collectstatic (run when the image is built).
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        },
         "LOGGING": logging_config(
             service, json=env.bool("LOG_JSON", default=True), level=env.str("LOG_LEVEL", "INFO")
         ),

@@ -60,13 +60,11 @@ def common_settings(service: str) -> dict[str, Any]:
         "USE_I18N": True,
         "USE_TZ": True,
         "STATIC_URL": "/static/",
-        "STATIC_ROOT": env.str("STATIC_ROOT", default=str(conf.var_dir() / service / "static")),
+        "STATIC_ROOT": conf.static_root(service),
         "STORAGES": {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
-        # Pages keep working before collectstatic has run (tests, first demo start).
-        "WHITENOISE_MANIFEST_STRICT": False,
         "SERVICE_CLIENTS": conf.service_clients(),
         "CORS_ALLOWED_ORIGINS": env.list("CORS_ALLOWED_ORIGINS", default=[]),
         "REST_FRAMEWORK": {

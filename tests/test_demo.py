@@ -1,0 +1,108 @@
+"""The demo script on the embedded defaults: it starts everything, Ctrl-C stops it all."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from tests.harness import REPO_ROOT, SERVICES, base_environment, free_port, stop_process
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def demo_environment(var_dir: Path) -> dict[str, str]:
+    env = base_environment(var_dir)
+    env.pop("ALLOWED_HOSTS")
+    env.pop("SECURE_SSL_REDIRECT")
+    env["DEMO_EDITOR_PASSWORD"] = "demo-test-password"
+    for name in ("CMS_PORT", "SUBSCRIBER_SERVICE_PORT", "NEWSLETTER_SERVICE_PORT"):
+        env[name] = str(free_port())
+    return env
+
+
+def test_demo_starts_every_process_and_ctrl_c_stops_them_all(tmp_path):
+    env = demo_environment(tmp_path / "var")
+    output = tmp_path / "demo.log"
+    with output.open("wb") as log:
+        demo = subprocess.Popen(
+            [sys.executable, str(REPO_ROOT / "scripts" / "demo.py")],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 240
+        while "The platform is running" not in output.read_text(errors="replace"):
+            assert demo.poll() is None, output.read_text(errors="replace")
+            assert time.monotonic() < deadline, output.read_text(errors="replace")
+            time.sleep(0.5)
+        ports = [env["CMS_PORT"], env["SUBSCRIBER_SERVICE_PORT"], env["NEWSLETTER_SERVICE_PORT"]]
+        ready = [requests.get(f"http://127.0.0.1:{port}/readyz", timeout=10) for port in ports]
+        login = requests.get(f"http://127.0.0.1:{env['CMS_PORT']}/admin/login/", timeout=10)
+        children = children_of(demo.pid)
+
+        os.kill(demo.pid, signal.SIGINT)
+        code = demo.wait(timeout=60)
+    finally:
+        stop_process(demo)
+    text = output.read_text(errors="replace")
+
+    assert [response.status_code for response in ready] == [200, 200, 200]
+    assert login.status_code == 200
+    assert "user: editor   password: demo-test-password" in text
+    assert len(children) == 2 * len(SERVICES)  # a web process and a worker per service
+    assert code == 0
+    assert "All processes stopped." in text
+    assert not [pid for pid in children if alive(pid)]
+
+
+def test_preparing_the_demo_twice_does_not_duplicate_content(tmp_path):
+    env = demo_environment(tmp_path / "var")
+    command = [sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--prepare-only"]
+
+    first = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    second = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    count = subprocess.run(
+        [
+            sys.executable,
+            str(REPO_ROOT / "cms" / "manage.py"),
+            "shell",
+            "-c",
+            "from cms.home.models import HomePage; from django.contrib.auth.models import User; "
+            "print(HomePage.objects.count(), User.objects.count())",
+        ],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert "Demo editor created" in first.stdout
+    assert "Demo editor already there" in second.stdout
+    assert count.stdout.split()[-2:] == ["1", "1"]
