@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from celery import Celery
+from celery import Celery, Task
 
 from platform_common import conf
 
@@ -65,10 +65,24 @@ def celery_settings(service: str) -> dict[str, Any]:
     return settings
 
 
+class PlatformTask(Task):
+    """Retry defaults for every task of the platform.
+
+    A task retries only the errors it lists in ``autoretry_for`` (those that
+    can clear: timeouts, 429, 5xx), with exponential backoff and jitter, a
+    bounded number of times. Nothing is retried by default.
+    """
+
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 8
+
+
 def create_celery_app(service: str, settings_module: str) -> Celery:
     """The Celery app of ``service``, configured from its Django settings."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    app = Celery(service)
+    app = Celery(service, task_cls=PlatformTask)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
     return app

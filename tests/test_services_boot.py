@@ -1,5 +1,6 @@
 """Each service boots as a real web process and answers its health checks."""
 
+import json
 import re
 
 import pytest
@@ -54,3 +55,22 @@ def test_api_docs_are_served_without_third_party_scripts(platform, name):
     assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
     assert any("swagger-ui" in asset for asset in assets)
     assert all(asset.startswith("/") and not asset.startswith("//") for asset in assets), assets
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_log_lines_carry_the_request_id_and_the_service(platform, backing, name):
+    service = platform[name]
+    request_id = f"trace-{name}-log"
+
+    requests.get(
+        f"{service.url}/api/internal/whoami", headers={"X-Request-ID": request_id}, timeout=5
+    )
+
+    lines = [line for line in service.log("web").splitlines() if request_id in line]
+    assert any("Unauthorized" in line for line in lines), lines
+    if backing.real:  # production settings log JSON lines
+        records = [json.loads(line) for line in lines if line.startswith("{")]
+        assert any(
+            record["correlation_id"] == request_id and record["service"] == name
+            for record in records
+        )
