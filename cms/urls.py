@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from platform_common.urls import platform_urlpatterns
@@ -10,6 +12,8 @@ from platform_common.urls import platform_urlpatterns
 urlpatterns = [
     *platform_urlpatterns,
     path("django-admin/", admin.site.urls),
+    # Two-factor pages (cms.accounts), before the rest of the Wagtail admin.
+    path("admin/2fa/", include("cms.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -19,5 +23,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves whatever no other pattern claimed: keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves whatever no other pattern claimed: keep it last. Pages in
+# the default language live at /..., their translations at /fr/..., /es/...
+urlpatterns += i18n_patterns(
+    path("sitemap.xml", sitemap),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

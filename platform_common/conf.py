@@ -67,9 +67,9 @@ def database(service: str) -> dict[str, Any]:
         config.setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
         )
-    # Each service gets its own test database, so the three suites can share
-    # one server without stepping on each other.
-    config["TEST"] = {"NAME": f"test_{service}"}
+        # Each service gets its own test database, so the three suites can
+        # share one server without stepping on each other (SQLite tests run in memory).
+        config["TEST"] = {"NAME": f"test_{service}"}
     return config
 
 

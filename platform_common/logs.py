@@ -44,6 +44,7 @@ def logging_config(service: str, *, json: bool, level: str = "INFO") -> dict[str
             "django.db.backends": {"level": "INFO"},
             "django_guid": {"level": "WARNING"},
             "django_tasks": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
         },
     }
 

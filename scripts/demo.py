@@ -104,7 +104,7 @@ def prepare(envs: dict[str, dict[str, str]]) -> None:
         ensure_database(env.get("DATABASE_URL", ""))
         print(f"==> {service}: migrating", flush=True)
         manage(service, env, "migrate", "--noinput", "-v0")
-    print("==> cms: demo content and demo editor", flush=True)
+    print("==> cms: demo content, demo editor and reviewer", flush=True)
     manage("cms", envs["cms"], "load_demo_content")
 
 
@@ -184,6 +184,7 @@ The platform is running (Ctrl-C stops everything):
 
   CMS site                {cms}/
   Wagtail admin           {cms}/admin/   user: editor   password: {password}
+                          (second approver of high-risk stories: user reviewer, same password)
   Subscriber service API  {subscribers}/api/docs/
   Newsletter service API  {newsletters}/api/docs/
   Health                  {cms}/readyz  {subscribers}/readyz  {newsletters}/readyz

@@ -58,7 +58,7 @@ def demo_editor_password() -> str:
 
 
 @transaction.atomic
-def demo_editor_ensure(*, password: str) -> tuple[str, bool]:
+def demo_editor_ensure(*, password: str):
     """Create (or reset) the demo editor, who may edit, moderate and publish."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
@@ -69,4 +69,4 @@ def demo_editor_ensure(*, password: str) -> tuple[str, bool]:
     user.is_active = True
     user.save()
     user.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
-    return user.get_username(), created
+    return user, created

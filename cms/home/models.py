@@ -1,6 +1,10 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
+from wagtail.search import index
+
+from cms.core.blocks import BodyBlock
+from cms.core.fields import StreamField
 
 
 class HomePage(Page):
@@ -9,6 +13,9 @@ class HomePage(Page):
     intro = models.TextField(
         blank=True, help_text="A sentence or two that says what the organisation does."
     )
+    body = StreamField(BodyBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]

@@ -20,7 +20,19 @@ globals().update(common_settings("cms"))
 
 INSTALLED_APPS = [
     "cms.home",
+    "cms.core",
+    "cms.images",
+    "cms.taxonomy",
+    "cms.monitor",
+    "cms.reports",
+    "cms.programmes",
+    "cms.stories",
+    "cms.resources",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -41,13 +53,26 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     *PLATFORM_APPS,
 ]
 
 MIDDLEWARE = [
     *MIDDLEWARE_BEFORE_SESSIONS,
     *MIDDLEWARE_FROM_SESSIONS,
+    # After AuthenticationMiddleware: has the session given a second factor
+    # (django-otp), then keep those who owe one out of the admin (cms.accounts).
+    "django_otp.middleware.OTPMiddleware",
+    "cms.accounts.middleware.TwoFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: shows the lockout page after too many failures.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out username + address (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -61,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "wagtail.contrib.settings.context_processors.settings",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -74,8 +100,83 @@ MEDIA_URL = "/media/"
 # Complex page models can exceed Django's default of 1,000 form fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Languages: editors translate pages and taxonomies with wagtail-localize.
+LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+    (code, name)
+    for code, name in [("en", "English"), ("fr", "French"), ("es", "Spanish")]
+    if code in conf.env.list("CMS_LANGUAGES", default=["en", "fr", "es"])
+]
+WAGTAIL_I18N_ENABLED = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+WAGTAILIMAGES_IMAGE_MODEL = "images.CustomImage"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.forms.SafeImageForm"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+
+# Where the signup block sends supporters (the subscriber service's public address).
+SUBSCRIBER_SERVICE_PUBLIC_URL = conf.env.str(
+    "SUBSCRIBER_SERVICE_PUBLIC_URL", default="http://127.0.0.1:8001"
+)
+
 WAGTAIL_SITE_NAME = conf.env.str("WAGTAIL_SITE_NAME", default="Human rights platform")
 WAGTAILADMIN_BASE_URL = conf.env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "epub", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+
+# --- Editors' accounts: two-factor authentication and login limits (cms.accounts) ---
+# How editors enrol, unlock and reset: docs/cms.md.
+INSTALLED_APPS += [
+    "cms.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+]
+
+# TOTP two-factor authentication (django-otp): an editor with a device always
+# gives a code after the password; when required, an editor without one must
+# enrol before using the admin. Off by default here, on in production.py.
+WAGTAIL_2FA_REQUIRED = conf.env.bool("CMS_2FA_REQUIRED", default=False)
+# The name authenticator apps show for the account: where an editor's phone may
+# be inspected, a discreet one (CMS_2FA_ISSUER) does not name the organisation.
+OTP_TOTP_ISSUER = conf.env.str("CMS_2FA_ISSUER", default=WAGTAIL_SITE_NAME)
+# The Django admin lists devices (to delete a lost one) without showing their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Login attempt limits (django-axes): failures are counted in the default
+# cache (Redis in production) per username + client address; that pair is
+# locked out for a while once it reaches the limit.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = conf.env.int("CMS_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = conf.env.int("CMS_LOGIN_LOCKOUT_MINUTES", default=30) / 60  # float: hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockouts.lockout_response"
+# The cache handler keeps no rows: axes' admin pages would only ever be empty.
+AXES_ENABLE_ADMIN = False
+
+# The client address that lockouts count by (django-ipware, through axes).
+# X-Forwarded-For is written by whoever sends the request: it is read only
+# when CMS_TRUSTED_PROXY_COUNT says how many reverse proxies, each appending
+# the address it received the request from (nginx: $proxy_add_x_forwarded_for),
+# stand in front of the CMS, which must then be reachable through them only.
+# The client is the entry the outermost of them appended, counted from the
+# right, so addresses a client puts in the header itself are ignored.
+CMS_TRUSTED_PROXY_COUNT = conf.env.int("CMS_TRUSTED_PROXY_COUNT", default=0)
+if CMS_TRUSTED_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = CMS_TRUSTED_PROXY_COUNT - 1
+    # Not strict: a header with extra entries a client added still gives the
+    # address our proxies appended, instead of falling back to the proxy's own.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Without REDIS_URL (development, tests) the default cache is a file cache,
+# which axes warns about (axes.W001: not shared between machines, increments
+# not atomic). Production requires Redis, where the warning stays active.
+if globals()["CACHES"]["default"]["BACKEND"].endswith(".FileBasedCache"):
+    SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W001"]

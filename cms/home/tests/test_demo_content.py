@@ -1,9 +1,14 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.home.models import HomePage
+from cms.monitor.models import ArticlePage
+from cms.reports.models import AnnualReportPage, StrategyPage
+from cms.resources.models import ResourceFile
+from cms.stories.models import DefenderStoryPage, RiskLevel
+from cms.taxonomy.models import Country, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -14,34 +19,71 @@ def demo_password(monkeypatch):
     return "a-demo-password-for-tests"
 
 
-def test_loading_the_demo_twice_keeps_one_home_page_and_one_editor(demo_password):
-    call_command("load_demo_content")
+@pytest.fixture
+def demo(demo_password):
     call_command("load_demo_content")
 
-    assert HomePage.objects.count() == 1
-    home = HomePage.objects.get()
+
+def test_loading_the_demo_twice_duplicates_nothing(demo):
+    counts = {
+        model: model.objects.count() for model in (Page, Country, get_user_model(), ResourceFile)
+    }
+
+    call_command("load_demo_content")
+
+    assert {model: model.objects.count() for model in counts} == counts
+    english = Locale.objects.get(language_code="en")
+    home = HomePage.objects.get(locale=english)
     assert home.live
     assert Site.objects.get(is_default_site=True).root_page_id == home.pk
     assert not Page.objects.exact_type(Page).filter(depth=2).exists()
-    assert get_user_model().objects.filter(username="editor").count() == 1
 
 
-def test_demo_editor_can_sign_in_to_the_wagtail_admin(client, demo_password):
-    call_command("load_demo_content")
+def test_the_demo_site_has_what_editors_publish(demo):
+    english = Locale.objects.get(language_code="en")
+    articles = ArticlePage.objects.live().filter(locale=english)
 
-    assert client.login(username="editor", password=demo_password)
-    response = client.get("/admin/", HTTP_HOST="localhost")
+    assert articles.count() >= 40
+    assert Country.objects.filter(articles__in=articles).distinct().count() >= 12
+    assert set(Theme.objects.filter(articles__in=articles).distinct()) == set(
+        Theme.objects.filter(locale=english)
+    )
+    assert AnnualReportPage.objects.live().count() == 3
+    assert all(
+        report.report_document.file.name.endswith(".pdf")
+        for report in AnnualReportPage.objects.all()
+    )
+    assert StrategyPage.objects.live().count() == 2
+    assert Page.objects.type(Page).filter(content_type__model="programmepage").live().count() == 4
+    stories = DefenderStoryPage.objects.live()
+    assert stories.count() >= 3
+    assert stories.filter(risk_level=RiskLevel.HIGH).exists()
+    assert ResourceFile.objects.values("language").distinct().count() >= 2
+    for language in ("fr", "es"):
+        assert Page.objects.live().filter(locale__language_code=language).count() >= 4
 
-    assert response.status_code == 200
+
+def test_demo_editor_can_sign_in_to_the_wagtail_admin(client, demo, demo_password):
+    response = client.post(
+        "/admin/login/", {"username": "editor", "password": demo_password}, HTTP_HOST="localhost"
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/", HTTP_HOST="localhost").status_code == 200
     editor = get_user_model().objects.get(username="editor")
     assert sorted(editor.groups.values_list("name", flat=True)) == ["Editors", "Moderators"]
     assert not editor.is_superuser
 
 
-def test_home_page_is_served_at_the_site_root(client, demo_password):
-    call_command("load_demo_content")
-
-    response = client.get("/", HTTP_HOST="localhost")
-
-    assert response.status_code == 200
-    assert "Human rights platform" in response.content.decode()
+def test_pages_of_every_kind_are_served(client, demo):
+    for path in [
+        "/",
+        "/monitor/",
+        "/monitor/article-01/",
+        "/reports/annual-report-2020/",
+        "/reports/vision-and-strategy/",
+        "/programmes/equality/",
+        "/stories/story-detained-lawyer/",
+        "/resources/un-advocacy-handbook/",
+    ]:
+        assert client.get(path, HTTP_HOST="localhost").status_code == 200, path

@@ -1,0 +1,140 @@
+"""The Human Rights Monitor: the organisation's news service."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from cms.core.blocks import BodyBlock
+from cms.core.fields import StreamField
+
+
+class ArticleKind(models.TextChoices):
+    NEWS = "news", "News"
+    ANNUAL_REPORT_LETTER = "annual-report-letter", "Annual report letter"
+    STATEMENT = "statement", "Statement"
+    EVENT = "event", "Event"
+    APPEAL = "appeal", "Appeal"
+
+
+class MonitorIndexPage(Page):
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["monitor.ArticlePage"]
+    max_count_per_parent = 1
+    page_size = 20
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.monitor.selectors import article_list
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = article_list(index=self)
+        context["articles"] = Paginator(articles, self.page_size).get_page(request.GET.get("page"))
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "monitor.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticlePage(Page):
+    date = models.DateField(default=timezone.localdate, db_index=True)
+    kind = models.CharField(
+        max_length=32, choices=ArticleKind.choices, default=ArticleKind.NEWS, db_index=True
+    )
+    summary = models.TextField(
+        max_length=600, help_text="One or two sentences for listings and emails."
+    )
+    hero_image = models.ForeignKey(
+        "images.CustomImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(BodyBlock(), blank=True)
+    countries = ParentalManyToManyField("taxonomy.Country", blank=True, related_name="articles")
+    themes = ParentalManyToManyField("taxonomy.Theme", blank=True, related_name="articles")
+    programme = models.ForeignKey(
+        "taxonomy.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("kind")], heading="Publication"),
+        FieldPanel("summary"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        InlinePanel("authors", label="Authors or signatories"),
+        MultiFieldPanel(
+            [
+                FieldPanel("countries", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("programme"),
+                FieldPanel("tags"),
+            ],
+            heading="What it is about",
+        ),
+        InlinePanel(
+            "related_pages",
+            label="Related articles",
+            help_text="Leave empty to suggest articles that share themes or countries.",
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+        index.FilterField("kind"),
+        index.FilterField("programme"),
+        index.RelatedFields("countries", [index.SearchField("name")]),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+    ]
+    parent_page_types = ["monitor.MonitorIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        ordering = ["-date"]
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.hero_image_id and not (self.hero_image.description or "").strip():
+            raise ValidationError(
+                {"hero_image": "This image has no alt text: add it in the image library first."}
+            )
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.monitor.selectors import article_related
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = article_related(article=self)
+        return context
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey(ArticlePage, related_name="authors", on_delete=models.CASCADE)
+    person = models.ForeignKey("taxonomy.Person", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("person")]
+
+
+class ArticleRelatedPage(Orderable):
+    page = ParentalKey(ArticlePage, related_name="related_pages", on_delete=models.CASCADE)
+    related = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("related", heading="Page")]

@@ -1,0 +1,161 @@
+"""Stories of human rights defenders, and what keeps the people in them safe."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, TaskState, WorkflowState
+from wagtail.search import index
+
+from cms.core.blocks import BodyBlock
+from cms.core.fields import StreamField
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High: needs a second approval"
+
+
+def safety_review_approved(page) -> bool:
+    """Whether the page's latest revision is the one its latest workflow approved, step by step."""
+    state = WorkflowState.objects.for_instance(page).order_by("-created_at", "-pk").first()
+    if state is None or state.status != WorkflowState.STATUS_APPROVED:
+        return False
+    approvals = state.task_states.filter(status=TaskState.STATUS_APPROVED)
+    last = approvals.order_by("-finished_at", "-pk").first()
+    distinct_approvers = approvals.values("finished_by").distinct().count()
+    return (
+        last is not None and last.revision_id == page.latest_revision_id and distinct_approvers >= 2
+    )
+
+
+class StoryPermissionTester(PagePermissionTester):
+    """Nobody publishes a high-risk story directly: only the finished safety workflow does."""
+
+    def can_publish(self):
+        page = self.page.specific
+        if page.risk_level == RiskLevel.HIGH:
+            return safety_review_approved(page)
+        return super().can_publish()
+
+
+class DefenderStoryPage(Page):
+    display_name = models.CharField(
+        max_length=150, help_text="The name or pseudonym shown to the public"
+    )
+    real_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Kept for the record; shown only if 'show real name' is ticked",
+    )
+    country = models.ForeignKey(
+        "taxonomy.Country", null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
+    )
+    programme = models.ForeignKey(
+        "taxonomy.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stories",
+    )
+    photo = models.ForeignKey(
+        "images.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown only if 'show face' is ticked",
+    )
+    summary = models.TextField(max_length=600)
+    story = StreamField(BodyBlock())
+
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    consent_recorded_by = models.CharField(
+        max_length=150, blank=True, help_text="Staff member who recorded consent"
+    )
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, default=RiskLevel.HIGH)
+    show_real_name = models.BooleanField(default=False)
+    show_face = models.BooleanField(default=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("display_name"),
+        FieldPanel("summary"),
+        FieldPanel("country"),
+        FieldPanel("programme"),
+        FieldPanel("photo"),
+        FieldPanel("story"),
+        MultiFieldPanel(
+            [
+                FieldPanel("risk_level"),
+                FieldPanel("consent_recorded_on"),
+                FieldPanel("consent_recorded_by"),
+                FieldPanel("real_name"),
+                FieldPanel("show_real_name"),
+                FieldPanel("show_face"),
+            ],
+            heading="Safety and consent",
+        ),
+    ]
+    # The real name is never indexed: search must not find a story by it.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("display_name"),
+        index.SearchField("summary"),
+        index.SearchField("story"),
+    ]
+    parent_page_types = ["core.SectionPage"]
+    subpage_types = []
+
+    @property
+    def public_name(self) -> str:
+        return self.real_name if self.show_real_name and self.real_name else self.display_name
+
+    @property
+    def public_photo(self):
+        return self.photo if self.show_face else None
+
+    def permissions_for_user(self, user):
+        return StoryPermissionTester(user, self)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.show_real_name and not self.real_name:
+            errors["real_name"] = "Give the real name, or untick 'show real name'."
+        if (self.show_real_name or self.show_face) and not (
+            self.consent_recorded_on and self.consent_recorded_by
+        ):
+            errors["consent_recorded_on"] = (
+                "Record when and by whom consent was given before showing a name or face."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class SecondApprovalTask(GroupApprovalTask):
+    """A group approval that the person who approved an earlier step cannot give."""
+
+    class Meta:
+        verbose_name = "Second approval by another person"
+
+    @staticmethod
+    def approved_earlier(workflow_state, user) -> bool:
+        return TaskState.objects.filter(
+            workflow_state=workflow_state, status=TaskState.STATUS_APPROVED, finished_by=user
+        ).exists()
+
+    def get_actions(self, obj, user):
+        state = obj.current_workflow_state
+        if state is not None and self.approved_earlier(state, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve" and self.approved_earlier(task_state.workflow_state, user):
+            raise PermissionDenied("A second approval must come from another person.")
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+
+SAFETY_REVIEWERS_GROUP = getattr(settings, "CMS_SAFETY_REVIEWERS_GROUP", "Safety reviewers")
