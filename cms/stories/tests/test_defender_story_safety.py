@@ -144,3 +144,16 @@ def test_the_public_page_hides_what_the_safety_fields_hide(client, stories):
     assert "Hidden Realname" not in html
     assert "<img" not in html
     assert story.public_photo is None and story.public_name == "A defence lawyer"
+
+
+def test_search_never_finds_a_story_by_the_real_name_it_hides(stories):
+    story = DefenderStoryPageFactory(
+        parent=stories,
+        risk_level=RiskLevel.LOW,
+        real_name="Secretname Person",
+        display_name="Andrés",
+    )
+    story.save_revision().publish()
+
+    assert list(DefenderStoryPage.objects.live().search("Secretname")) == []
+    assert [page.pk for page in DefenderStoryPage.objects.live().search("Andrés")] == [story.pk]
