@@ -85,5 +85,9 @@ def test_pages_of_every_kind_are_served(client, demo):
         "/programmes/equality/",
         "/stories/story-detained-lawyer/",
         "/resources/un-advocacy-handbook/",
+        "/stories/",
+        "/fr/",
+        "/es/monitor/",
+        "/sitemap.xml",
     ]:
         assert client.get(path, HTTP_HOST="localhost").status_code == 200, path
