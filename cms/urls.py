@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api.router import api_router
 from platform_common.urls import platform_urlpatterns
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("admin/2fa/", include("cms.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:

@@ -7,6 +7,7 @@ rendered by the CMS itself (preview, the demo site).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -234,10 +235,27 @@ class NewsletterSignupBlock(blocks.StructBlock):
         }
 
 
+class RichTextBlock(blocks.RichTextBlock):
+    """Rich text whose API form has its links and embedded images resolved to absolute URLs."""
+
+    def get_api_representation(self, value, context=None):
+        from wagtail.rich_text import expand_db_html
+
+        html = expand_db_html(value.source)
+        request = (context or {}).get("request")
+        if request is not None:
+            html = re.sub(
+                r'(href|src)="(/[^"/][^"]*|/)"',
+                lambda match: f'{match[1]}="{request.build_absolute_uri(match[2])}"',
+                html,
+            )
+        return html
+
+
 class BodyBlock(blocks.StreamBlock):
     """The body of every page: what designers and API consumers can rely on."""
 
-    rich_text = blocks.RichTextBlock(
+    rich_text = RichTextBlock(
         features=RICH_TEXT_FEATURES, template="core/blocks/rich_text_block.html"
     )
     image = ImageBlock()

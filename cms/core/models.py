@@ -1,5 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
@@ -24,6 +25,7 @@ class SectionPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = [
         "reports.AnnualReportPage",

@@ -1,5 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -17,5 +18,6 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro"), APIField("body")]
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]

@@ -8,9 +8,19 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.api.serializers import (
+    COUNTRY,
+    TAXON,
+    ImageField,
+    PagesField,
+    PeopleField,
+    TagsField,
+    TaxonomyField,
+)
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 
@@ -27,6 +37,7 @@ class MonitorIndexPage(Page):
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["monitor.ArticlePage"]
     max_count_per_parent = 1
@@ -106,8 +117,28 @@ class ArticlePage(Page):
     parent_page_types = ["monitor.MonitorIndexPage"]
     subpage_types = []
 
+    api_fields = [
+        APIField("date"),
+        APIField("kind"),
+        APIField("summary"),
+        APIField("hero_image", serializer=ImageField()),
+        APIField("body"),
+        APIField("countries", serializer=TaxonomyField(attributes=COUNTRY, many=True)),
+        APIField("themes", serializer=TaxonomyField(attributes=TAXON, many=True)),
+        APIField("programme", serializer=TaxonomyField(attributes=TAXON)),
+        APIField("authors", serializer=PeopleField()),
+        APIField("tags", serializer=TagsField()),
+        APIField("related_articles", serializer=PagesField()),
+    ]
+
     class Meta:
         ordering = ["-date"]
+
+    @property
+    def related_articles(self):
+        from cms.monitor.selectors import article_related
+
+        return article_related(article=self)
 
     def clean(self):
         super().clean()

@@ -1,8 +1,10 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.api.serializers import TAXON, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 
@@ -23,6 +25,11 @@ class ProgrammePage(Page):
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    api_fields = [
+        APIField("programme", serializer=TaxonomyField(attributes=TAXON)),
+        APIField("intro"),
+        APIField("body"),
+    ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []
 

@@ -6,9 +6,11 @@ from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.api.serializers import TAXON, DocumentField, ImageField, PeopleField, TaxonomyField
 from cms.core.blocks import BodyBlock, KeyFigureBlock
 from cms.core.fields import StreamField
 from cms.reports.blocks import StrategyBlock
@@ -69,6 +71,19 @@ class AnnualReportPage(Page):
         index.SearchField("body"),
         index.FilterField("year"),
     ]
+    api_fields = [
+        APIField("year"),
+        APIField("period_start"),
+        APIField("period_end"),
+        APIField("summary"),
+        APIField("hero_image", serializer=ImageField()),
+        APIField("report_document", serializer=DocumentField()),
+        APIField("body"),
+        APIField("impact_highlights"),
+        APIField("key_figures"),
+        APIField("sdgs", serializer=TaxonomyField(attributes=("id", "number", "title"), many=True)),
+        APIField("signatories", serializer=PeopleField()),
+    ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []
 
@@ -121,6 +136,16 @@ class StrategyPage(Page):
         index.SearchField("vision"),
         index.SearchField("mission"),
         index.SearchField("body"),
+    ]
+    api_fields = [
+        APIField("period_start"),
+        APIField("period_end"),
+        APIField("is_current"),
+        APIField("vision"),
+        APIField("mission"),
+        APIField("strategy"),
+        APIField("programmes", serializer=TaxonomyField(attributes=TAXON, many=True)),
+        APIField("body"),
     ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []

@@ -3,9 +3,11 @@
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.api import APIField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.api.serializers import TAXON, ImageField, ResourceFilesField, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 
@@ -51,6 +53,14 @@ class ResourcePage(Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.FilterField("resource_type"),
+    ]
+    api_fields = [
+        APIField("resource_type"),
+        APIField("summary"),
+        APIField("cover_image", serializer=ImageField()),
+        APIField("themes", serializer=TaxonomyField(attributes=TAXON, many=True)),
+        APIField("body"),
+        APIField("files", serializer=ResourceFilesField()),
     ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
@@ -118,6 +119,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 SUBSCRIBER_SERVICE_PUBLIC_URL = conf.env.str(
     "SUBSCRIBER_SERVICE_PUBLIC_URL", default="http://127.0.0.1:8001"
 )
+
+# Content API: up to 100 items a page.
+WAGTAILAPI_LIMIT_MAX = 100
+WAGTAILAPI_BASE_URL = conf.env.str("WAGTAILAPI_BASE_URL", default="http://127.0.0.1:8000")
 
 WAGTAIL_SITE_NAME = conf.env.str("WAGTAIL_SITE_NAME", default="Human rights platform")
 WAGTAILADMIN_BASE_URL = conf.env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.models import GroupApprovalTask, Page, PagePermissionTester, TaskState, WorkflowState
 from wagtail.search import index
 
+from cms.api.serializers import COUNTRY, TAXON, ImageField, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 
@@ -104,6 +106,16 @@ class DefenderStoryPage(Page):
         index.SearchField("display_name"),
         index.SearchField("summary"),
         index.SearchField("story"),
+    ]
+    # Only what the safety fields allow: never the real name, the hidden photo,
+    # the risk level or the consent record.
+    api_fields = [
+        APIField("public_name"),
+        APIField("public_photo", serializer=ImageField()),
+        APIField("country", serializer=TaxonomyField(attributes=COUNTRY)),
+        APIField("programme", serializer=TaxonomyField(attributes=TAXON)),
+        APIField("summary"),
+        APIField("story"),
     ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []

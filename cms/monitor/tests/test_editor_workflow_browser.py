@@ -10,6 +10,7 @@ import shutil
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from cms.core.tests.factories import home_page
 from cms.images.tests.factories import ImageFactory
@@ -49,6 +50,9 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # ORM calls made while Playwright runs get connections of their own
+        # context; close them, or the test database cannot be dropped.
+        connections.close_all()
 
 
 def account(username, group):

@@ -1,0 +1,84 @@
+"""Filters front ends need on pages: country, theme, programme, date range."""
+
+from __future__ import annotations
+
+import datetime
+
+from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import FieldsFilter
+from wagtail.api.v2.utils import BadRequestError
+
+from cms.monitor.models import ArticlePage
+
+FILTER_PARAMETERS = ("country", "theme", "programme", "date_from", "date_to", "since")
+
+
+def _date(request, name: str) -> datetime.date | None:
+    value = request.GET.get(name)
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise BadRequestError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+class TaxonomyFilter(BaseFilterBackend):
+    """Filters by ``country`` (ISO code), ``theme`` and ``programme`` (slugs), and by date.
+
+    They apply to Monitor articles (``type=monitor.ArticlePage``), the only
+    pages with all of them; asked of other pages they are refused with a 400.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        used = [name for name in FILTER_PARAMETERS if name in request.GET]
+        if not used:
+            return queryset
+        if queryset.model is not ArticlePage:
+            raise BadRequestError(
+                f"{', '.join(used)}: only available with type=monitor.ArticlePage"
+            )
+        if country := request.GET.get("country"):
+            queryset = queryset.filter(countries__iso_code=country.upper())
+        if theme := request.GET.get("theme"):
+            queryset = queryset.filter(themes__slug=theme)
+        if programme := request.GET.get("programme"):
+            queryset = queryset.filter(programme__slug=programme)
+        date_from = _date(request, "date_from") or _date(request, "since")
+        date_to = _date(request, "date_to")
+        if date_from and date_to and date_from > date_to:
+            raise BadRequestError("date_from: must not be after date_to")
+        if date_from:
+            queryset = queryset.filter(date__gte=date_from)
+        if date_to:
+            queryset = queryset.filter(date__lte=date_to)
+        return queryset.distinct()
+
+
+class FieldsFilterWithoutTaxonomies(FieldsFilter):
+    """Wagtail's filter on field values, leaving the parameters above to ``TaxonomyFilter``.
+
+    ``programme`` is both a field (an id) and our filter (a slug): it must mean the slug.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        original = request._request.GET
+        request._request.GET = original.copy()
+        for name in FILTER_PARAMETERS:
+            request._request.GET.pop(name, None)
+        try:
+            return super().filter_queryset(request, queryset, view)
+        finally:
+            request._request.GET = original
+
+
+class LocaleCheck(BaseFilterBackend):
+    """An unknown ``locale`` is a 400 naming it, not an empty list."""
+
+    def filter_queryset(self, request, queryset, view):
+        from wagtail.models import Locale
+
+        locale = request.GET.get("locale")
+        if locale and not Locale.objects.filter(language_code=locale).exists():
+            raise BadRequestError(f"locale: unknown language code {locale!r}")
+        return queryset

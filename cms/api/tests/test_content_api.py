@@ -1,0 +1,210 @@
+"""The content API at /api/v2/: fields, filters, bad requests, safety, query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms.core.tests.factories import SectionPageFactory, home_page
+from cms.images.tests.factories import ImageFactory
+from cms.monitor.models import ArticleAuthor
+from cms.monitor.tests.factories import ArticlePageFactory, MonitorIndexPageFactory
+from cms.stories.models import RiskLevel
+from cms.stories.tests.test_defender_story_safety import DefenderStoryPageFactory
+from cms.taxonomy.tests.factories import (
+    CountryFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = "/api/v2/pages/?type=monitor.ArticlePage"
+
+
+@pytest.fixture
+def monitor():
+    return MonitorIndexPageFactory(parent=home_page())
+
+
+def get(client, url, status=200):
+    response = client.get(url, HTTP_HOST="localhost")
+    assert response.status_code == status, response.content[:300]
+    return response.json()
+
+
+def test_an_article_shows_every_field_with_images_taxonomies_and_absolute_links(client, monitor):
+    kenya = CountryFactory(iso_code="KE")
+    article = ArticlePageFactory(
+        parent=monitor,
+        title="River defenders win a hearing",
+        kind="statement",
+        countries=[kenya],
+        themes=[ThemeFactory(slug="environment", name="Environment")],
+        programme=ProgrammeFactory(slug="env", name="Environmental justice"),
+        body=[
+            {
+                "type": "rich_text",
+                "value": f'<p>See <a linktype="page" id="{monitor.pk}">the Monitor</a>.</p>',
+            },
+            {
+                "type": "key_figures",
+                "value": {
+                    "heading": "",
+                    "figures": [
+                        {"number": "375", "unit": "+", "label": "defenders trained", "source": ""}
+                    ],
+                },
+            },
+        ],
+    )
+    ArticleAuthor.objects.create(
+        page=article, person=PersonFactory(name="Amara Okafor", role="Director")
+    )
+    article.save_revision().publish()
+
+    data = get(client, f"/api/v2/pages/{article.pk}/")
+
+    assert {
+        "date",
+        "kind",
+        "summary",
+        "hero_image",
+        "body",
+        "countries",
+        "themes",
+        "programme",
+        "authors",
+        "tags",
+        "related_articles",
+    } <= set(data)
+    assert data["kind"] == "statement"
+    assert data["countries"] == [
+        {"id": kenya.pk, "iso_code": "KE", "name": "Kenya", "region": "africa"}
+    ]
+    assert data["themes"][0]["slug"] == "environment"
+    assert data["programme"]["name"] == "Environmental justice"
+    assert data["authors"] == [{"name": "Amara Okafor", "role": "Director", "photo": None}]
+    image = data["hero_image"]
+    assert image["alt"] and image["credit"] == "Photo: the organisation"
+    assert set(image["renditions"]) == {
+        "jpeg_400",
+        "webp_400",
+        "jpeg_800",
+        "webp_800",
+        "jpeg_1600",
+        "webp_1600",
+    }
+    assert image["renditions"]["webp_800"]["url"].startswith("http://localhost/")
+    assert image["renditions"]["webp_800"]["url"].endswith(".webp")
+    assert 'href="http://localhost/monitor/"' in data["body"][0]["value"]
+    assert data["body"][1]["value"]["figures"] == [
+        {"number": 375, "unit": "+", "label": "defenders trained", "source": ""}
+    ]
+
+
+def test_articles_filter_by_country_theme_programme_and_date(client, monitor):
+    kenya, china = CountryFactory(iso_code="KE"), CountryFactory(iso_code="CN")
+    theme = ThemeFactory(slug="reprisals")
+    programme = ProgrammeFactory(slug="accountability")
+    old = ArticlePageFactory(parent=monitor, countries=[kenya], date=datetime.date(2025, 1, 10))
+    new = ArticlePageFactory(
+        parent=monitor,
+        countries=[china],
+        themes=[theme],
+        programme=programme,
+        date=datetime.date(2026, 3, 1),
+    )
+
+    def ids(query):
+        return [item["id"] for item in get(client, ARTICLES + query)["items"]]
+
+    assert ids("&country=ke") == [old.pk]
+    assert ids("&theme=reprisals") == [new.pk]
+    assert ids("&programme=accountability") == [new.pk]
+    assert ids("&since=2026-01-01") == [new.pk]
+    assert ids("&date_from=2025-01-01&date_to=2025-12-31") == [old.pk]
+    assert ids("&order=-date") == [new.pk, old.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("/api/v2/pages/?type=monitor.ArticlePage&date_from=yesterday", "date_from"),
+        (
+            "/api/v2/pages/?type=monitor.ArticlePage&date_from=2026-02-01&date_to=2026-01-01",
+            "date_from",
+        ),
+        ("/api/v2/pages/?limit=101", "limit"),
+        ("/api/v2/pages/?locale=xx", "locale"),
+        ("/api/v2/pages/?colour=red", "colour"),
+        ("/api/v2/pages/?country=KE", "country"),
+        ("/api/v2/pages/?type=nope.Nothing", "type"),
+    ],
+)
+def test_bad_requests_get_a_400_naming_the_parameter(client, monitor, query, named):
+    assert named in get(client, query, status=400)["message"]
+
+
+def test_a_high_risk_story_never_shows_what_its_safety_fields_hide(client):
+    stories = SectionPageFactory(parent=home_page(), slug="stories")
+    face = ImageFactory(title="Face of the defender")
+    story = DefenderStoryPageFactory(
+        parent=stories,
+        real_name="Secretname Person",
+        photo=face,
+        show_face=False,
+        show_real_name=False,
+        risk_level=RiskLevel.LOW,  # published here without the workflow
+        consent_recorded_by="Staff member",
+    )
+    story.risk_level = RiskLevel.HIGH
+    story.save_revision().publish(skip_permission_checks=True)
+
+    detail = client.get(f"/api/v2/pages/{story.pk}/", HTTP_HOST="localhost").content.decode()
+    listing = client.get(
+        "/api/v2/pages/?type=stories.DefenderStoryPage&fields=*", HTTP_HOST="localhost"
+    )
+    search = get(client, "/api/v2/pages/?search=Secretname")
+    images = get(client, "/api/v2/images/?limit=100")
+
+    for text in (detail, listing.content.decode()):
+        assert "Secretname" not in text
+        assert "Staff member" not in text
+        assert "risk_level" not in text and "high" not in text
+        assert face.title not in text
+    assert '"public_photo": null' in detail.replace(":null", ": null")
+    assert search["items"] == []
+    assert face.pk not in [item["id"] for item in images["items"]]
+    get(client, "/api/v2/pages/?type=stories.DefenderStoryPage&real_name=Secretname", status=400)
+
+
+def test_a_full_article_listing_runs_the_same_number_of_queries_at_1_20_and_100(client, monitor):
+    countries = [CountryFactory(iso_code=code) for code in ("KE", "CN", "EG")]
+    themes = [ThemeFactory() for _ in range(3)]
+    person = PersonFactory(photo=ImageFactory())
+    fields = "date,kind,summary,hero_image,body,countries,themes,programme,authors,tags"
+    url = f"{ARTICLES}&limit=100&fields={fields}"
+    counts = {}
+    created = 0
+    for size in (1, 20, 100):
+        while created < size:
+            article = ArticlePageFactory(
+                parent=monitor, countries=countries[: 1 + created % 3], themes=themes[:2]
+            )
+            article.tags.add("un", "defenders")
+            ArticleAuthor.objects.create(page=article, person=person)
+            article.save_revision().publish()
+            created += 1
+        get(client, url)  # makes the renditions once
+        with CaptureQueriesContext(connection) as queries:
+            data = get(client, url)
+        assert len(data["items"]) == size
+        assert data["items"][0]["tags"] == ["defenders", "un"]
+        counts[size] = len(queries)
+
+    assert counts[1] == counts[20] == counts[100], counts
+    # Wagtail's own page queries (privacy restrictions, site, count) take 9 of these.
+    assert counts[100] <= 15, counts
