@@ -120,6 +120,12 @@ SUBSCRIBER_SERVICE_PUBLIC_URL = conf.env.str(
     "SUBSCRIBER_SERVICE_PUBLIC_URL", default="http://127.0.0.1:8001"
 )
 
+# External sites (CORS_ALLOWED_ORIGINS) may read the content API from a
+# browser; nothing else of the CMS answers cross-origin requests.
+CORS_URLS_REGEX = r"^/api/v2/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+
 # Content API: up to 100 items a page.
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_BASE_URL = conf.env.str("WAGTAILAPI_BASE_URL", default="http://127.0.0.1:8000")
