@@ -6,6 +6,15 @@ from typing import Any
 
 from rest_framework.fields import Field
 
+
+class ReadOnlyField(Field):
+    """The content API only reads."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+
 # Widths a front end can choose from; each in JPEG and WebP.
 RENDITION_WIDTHS = (400, 800, 1600)
 RENDITION_SPECS = {
@@ -38,24 +47,19 @@ def image_data(image, request=None) -> dict[str, Any] | None:
     }
 
 
-class ImageField(Field):
+class ImageField(ReadOnlyField):
     """An image with its alt text, credit and a set of renditions at absolute URLs."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
 
     def to_representation(self, image):
         return image_data(image, self.context.get("request"))
 
 
-class TaxonomyField(Field):
+class TaxonomyField(ReadOnlyField):
     """A country, theme or programme (or a list of them) as small objects."""
 
     def __init__(self, *, attributes: tuple[str, ...], many: bool = False, **kwargs):
         self.attributes = attributes
         self.many = many
-        kwargs["read_only"] = True
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
@@ -71,12 +75,8 @@ class TaxonomyField(Field):
         return {name: getattr(item, name) for name in self.attributes}
 
 
-class PeopleField(Field):
+class PeopleField(ReadOnlyField):
     """Authors or signatories, in the order the editor gave."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
 
     def get_attribute(self, instance):
         return [link.person for link in super().get_attribute(instance).all()]
@@ -106,21 +106,13 @@ def document_data(document, request=None) -> dict[str, Any] | None:
     }
 
 
-class DocumentField(Field):
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
+class DocumentField(ReadOnlyField):
     def to_representation(self, document):
         return document_data(document, self.context.get("request"))
 
 
-class ResourceFilesField(Field):
+class ResourceFilesField(ReadOnlyField):
     """A resource's files, each with its language and format."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
 
     def get_attribute(self, instance):
         return list(super().get_attribute(instance).all())
@@ -137,12 +129,8 @@ class ResourceFilesField(Field):
         ]
 
 
-class TagsField(Field):
+class TagsField(ReadOnlyField):
     """Tag names, read from the prefetched tagged items (one query for a whole listing)."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
 
     def get_attribute(self, instance):
         return sorted(item.tag.name for item in instance.tagged_items.all())
@@ -151,12 +139,8 @@ class TagsField(Field):
         return names
 
 
-class PagesField(Field):
+class PagesField(ReadOnlyField):
     """Pages shown as id, title, type and URL."""
-
-    def __init__(self, **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
 
     def to_representation(self, pages):
         return [

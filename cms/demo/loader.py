@@ -130,8 +130,7 @@ def _page(parent: Page, model: type[Page], slug: str, **fields: Any) -> Page:
     for key, value in relations.items():
         setattr(page, key, value)
     parent.add_child(instance=page)
-    if fields.pop("_draft", False) is False:
-        page.save_revision().publish()
+    page.save_revision().publish()
     return page
 
 

@@ -1,6 +1,5 @@
 """Stories of human rights defenders, and what keeps the people in them safe."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -168,6 +167,3 @@ class SecondApprovalTask(GroupApprovalTask):
         if action_name == "approve" and self.approved_earlier(task_state.workflow_state, user):
             raise PermissionDenied("A second approval must come from another person.")
         return super().on_action(task_state, user, action_name, **kwargs)
-
-
-SAFETY_REVIEWERS_GROUP = getattr(settings, "CMS_SAFETY_REVIEWERS_GROUP", "Safety reviewers")
