@@ -17,10 +17,18 @@ class ApplicationError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     title = "Request cannot be processed"
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        # Sent with the answer, e.g. Retry-After on a 429.
+        self.headers = headers or {}
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -32,7 +40,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             "detail": exc.detail,
             **exc.extra,
         }
-        return Response(body, status=exc.status_code, content_type="application/problem+json")
+        return Response(
+            body,
+            status=exc.status_code,
+            headers=exc.headers,
+            content_type="application/problem+json",
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = exception_handler(exc, context)

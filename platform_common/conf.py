@@ -69,7 +69,9 @@ def database(service: str) -> dict[str, Any]:
         )
         # Each service gets its own test database, so the three suites can
         # share one server without stepping on each other (SQLite tests run in memory).
-        config["TEST"] = {"NAME": f"test_{service}"}
+        # TEST_DATABASE_PREFIX keeps two checkouts' runs apart on one server.
+        prefix = env.str("TEST_DATABASE_PREFIX", default="")
+        config["TEST"] = {"NAME": f"test_{prefix}{service}"}
     return config
 
 
@@ -146,5 +148,7 @@ def mailchimp() -> dict[str, Any]:
         # Only for tests against a fake Mailchimp on 127.0.0.1.
         "API_HOST": env.str("MAILCHIMP_API_HOST", default=""),
         "TIMEOUT": env.float("MAILCHIMP_TIMEOUT", default=10.0),
+        # Mailchimp allows 10 simultaneous connections per account, whoever opens them.
+        "MAX_CONNECTIONS": env.int("MAILCHIMP_MAX_CONNECTIONS", default=10),
         "LOCAL_OUTBOX": str(service_var_dir("mailchimp")),
     }

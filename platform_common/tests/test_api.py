@@ -30,3 +30,12 @@ def test_valid_input_passes_through():
 
     assert response.status_code == 200
     assert response.json() == {"email": "a@example.org"}
+
+
+def test_a_throttled_request_is_answered_with_problem_details_and_retry_after():
+    response = APIClient().get("/throttled")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "42"
+    assert response.json()["title"] == "Too Many Requests"

@@ -28,6 +28,7 @@ def test_without_variables_the_embedded_defaults_live_under_var(monkeypatch, tmp
 def test_with_variables_the_real_servers_are_used(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db:5432/subscribers")
     monkeypatch.setenv("REDIS_URL", "redis://redis:6379/2")
+    monkeypatch.delenv("TEST_DATABASE_PREFIX", raising=False)
     monkeypatch.setenv("EMAIL_URL", "smtp+tls://mailer:pw@smtp.example.org:587")
     monkeypatch.setenv("MAILCHIMP_API_KEY", "abc123-us21")
 
@@ -66,3 +67,10 @@ def test_production_settings_name_every_missing_variable(monkeypatch):
         ImproperlyConfigured, match="SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL"
     ):
         production_settings("svc")
+
+
+def test_a_test_database_prefix_keeps_two_checkouts_apart(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:pw@db:5432/subscribers")
+    monkeypatch.setenv("TEST_DATABASE_PREFIX", "ci_")
+
+    assert conf.database("svc")["TEST"] == {"NAME": "test_ci_svc"}

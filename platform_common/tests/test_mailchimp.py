@@ -69,6 +69,7 @@ def sdk_settings(host):
         "AUDIENCE_ID": "list1",
         "API_HOST": host,
         "TIMEOUT": 3,
+        "MAX_CONNECTIONS": 10,
         "LOCAL_OUTBOX": "",
     }
 
@@ -128,3 +129,67 @@ def test_local_backend_records_every_request_it_would_send(tmp_path):
         ("POST", "/campaigns/c1/actions/send"),
     ]
     assert recorded[0]["body"] == {"email_address": "hello@example.org"}
+
+
+def test_connection_slots_are_shared_through_redis_and_never_exceed_the_limit():
+    import os
+    import threading
+    import time
+
+    from platform_common.mailchimp import ConnectionSlots
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    slots = [
+        ConnectionSlots(limit=3, lease_seconds=5, redis_url=redis_url, key="test:slots")
+        for _ in range(4)  # four "processes" sharing the account
+    ]
+    in_flight = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def call(index):
+        nonlocal in_flight, peak
+        with slots[index % 4].slot(wait=10):
+            with lock:
+                in_flight += 1
+                peak = max(peak, in_flight)
+            time.sleep(0.05)
+            with lock:
+                in_flight -= 1
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert peak == 3 if redis_url else peak <= 3
+
+
+def test_a_slot_held_by_a_dead_process_is_freed_when_its_lease_ends():
+    import os
+
+    import pytest
+
+    from platform_common.mailchimp import ConnectionSlots, MailchimpError
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    key = "test:slots:lease"
+    dead = ConnectionSlots(limit=1, lease_seconds=0.3, redis_url=redis_url, key=key)
+    live = ConnectionSlots(limit=1, lease_seconds=0.3, redis_url=redis_url, key=key)
+    if not redis_url:
+        # One process, no Redis: the slot is a semaphore, freed when the holder lets go.
+        with dead.slot(wait=0.1), pytest.raises(MailchimpError), live.slot(wait=0.1):
+            pass
+        with live.slot(wait=0.1):
+            return
+    import redis
+
+    redis.Redis.from_url(redis_url).delete(key)
+    # A process takes the only slot and dies without giving it back.
+    dead._script(keys=[key], args=[dead.lease_ms, 1, "dead-process"])
+
+    with pytest.raises(MailchimpError), live.slot(wait=0.1):
+        pass
+    with live.slot(wait=2):
+        pass

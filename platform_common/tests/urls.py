@@ -1,5 +1,5 @@
 from django.urls import path
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,8 +28,17 @@ class EchoApi(APIView):
         return Response(serializer.validated_data)
 
 
+class ThrottledApi(APIView):
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request: Request) -> Response:
+        raise exceptions.Throttled(wait=42)
+
+
 urlpatterns = [
     *platform_urlpatterns,
     path("cms-only", CmsOnlyApi.as_view()),
     path("echo", EchoApi.as_view()),
+    path("throttled", ThrottledApi.as_view()),
 ]
