@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from fake_mailchimp.server import FakeMailchimp
 from tests.harness import (
     SERVICES,
     Backing,
@@ -14,6 +15,7 @@ from tests.harness import (
     free_port,
     with_path,
 )
+from tests.mail_sink import MailSink
 
 # Who may call whom: each pair has its own credential.
 CALLERS = {
@@ -50,10 +52,46 @@ def service_tokens() -> dict[tuple[str, str], str]:
     }
 
 
+@pytest.fixture(scope="session")
+def mail_sink() -> Iterator[MailSink]:
+    """Where the services' emails go: a real SMTP server on 127.0.0.1."""
+    sink = MailSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def mailchimp() -> Iterator[FakeMailchimp]:
+    """The Mailchimp the services talk to: the fake, a real HTTP server on 127.0.0.1."""
+    with FakeMailchimp() as fake:
+        yield fake
+
+
 def service_environment(
-    name: str, backing: Backing, tokens: dict[tuple[str, str], str], ports: dict[str, int]
+    name: str,
+    backing: Backing,
+    tokens: dict[tuple[str, str], str],
+    ports: dict[str, int],
+    *,
+    mailchimp: FakeMailchimp,
+    mail_sink: MailSink,
 ) -> dict[str, str]:
     env = base_environment(backing.var_dir)
+    env.update(
+        {
+            "EMAIL_URL": mail_sink.url,
+            "MAILCHIMP_API_KEY": mailchimp.api_key,
+            "MAILCHIMP_SERVER_PREFIX": mailchimp.server_prefix,
+            "MAILCHIMP_API_HOST": mailchimp.host,
+            "MAILCHIMP_AUDIENCE_ID": mailchimp.list_id,
+            "MAILCHIMP_TIMEOUT": "5",
+            "MAILCHIMP_WEBHOOK_SECRET": "cross-service-webhook-secret",
+            "SUBSCRIBER_SERVICE_PUBLIC_URL": f"http://127.0.0.1:{ports['subscriber_service']}",
+            # A cheap proof of work: the tests solve it like a browser would.
+            "ALTCHA_MAX_NUMBER": "2000",
+            "OUTBOX_SWEEP_SECONDS": "5",
+        }
+    )
     env["DJANGO_SETTINGS_MODULE"] = f"{name}.settings.{backing.settings_flavour}"
     if backing.real:
         env["DATABASE_URL"] = backing.database_for(name)
@@ -74,6 +112,8 @@ def platform(
     backing: Backing,
     service_tokens: dict[tuple[str, str], str],
     tmp_path_factory: pytest.TempPathFactory,
+    mailchimp: FakeMailchimp,
+    mail_sink: MailSink,
 ) -> Iterator[dict[str, ServiceProcesses]]:
     """The three services, migrated and running as gunicorn and Celery worker processes."""
     ports = {name: free_port() for name in SERVICES}
@@ -81,7 +121,14 @@ def platform(
     services = {
         name: ServiceProcesses(
             name=name,
-            env=service_environment(name, backing, service_tokens, ports),
+            env=service_environment(
+                name,
+                backing,
+                service_tokens,
+                ports,
+                mailchimp=mailchimp,
+                mail_sink=mail_sink,
+            ),
             port=ports[name],
             log_dir=log_dir,
         )

@@ -6,6 +6,7 @@ adds what is the subscriber service's own.
 
 from pathlib import Path
 
+from platform_common.conf import env
 from platform_common.settings import (
     MIDDLEWARE_BEFORE_SESSIONS,
     MIDDLEWARE_FROM_SESSIONS,
@@ -18,6 +19,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 globals().update(common_settings("subscriber_service"))
 
+from .abuse import *  # noqa: E402, F403
+from .pages import *  # noqa: E402, F403
+from .subscriptions import *  # noqa: E402, F403
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -29,6 +34,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     *PLATFORM_APPS,
+    "subscriber_service.subscriptions",
+    "subscriber_service.outbox",
+    "subscriber_service.audience",
+    "subscriber_service.abuse",
+    "subscriber_service.pages",
 ]
 
 MIDDLEWARE = [*MIDDLEWARE_BEFORE_SESSIONS, *MIDDLEWARE_FROM_SESSIONS]
@@ -55,3 +65,31 @@ SPECTACULAR_SETTINGS = spectacular_settings(
     "Subscriber service API",
     "Signups with double opt-in, preferences, unsubscribe and privacy requests.",
 )
+
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Bodies of public endpoints are small: refuse the rest before parsing them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        # Signups have their own limits per network and per address (subscriber_service.abuse).
+        "signup": env.str("SIGNUP_RATE_PER_NETWORK_API", default="120/min"),
+        "subscriber_links": env.str("SUBSCRIBER_LINK_RATE", default="60/min"),
+        "privacy": env.str("PRIVACY_REQUEST_RATE", default="10/hour"),
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {
+        "task": "subscriber_service.outbox.sweep",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
+    },
+    "pending-purge": {"task": "subscriber_service.subscriptions.purge_pending", "schedule": 3600.0},
+    "audience-reconcile": {
+        "task": "subscriber_service.audience.reconcile",
+        "schedule": env.float("MAILCHIMP_RECONCILE_SECONDS", default=3600.0),
+    },
+}

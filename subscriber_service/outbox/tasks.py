@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from subscriber_service.outbox.services import outbox_deliver_message, outbox_sweep
+
+
+@shared_task(name="subscriber_service.outbox.deliver")
+def outbox_deliver(message_id: int) -> str:
+    """Carry out one outbox message.
+
+    Retries are not Celery's: the message's row holds its attempts and next
+    time, and a failed attempt queues the task again with a countdown. Safe to
+    run twice: a message already claimed or done is skipped.
+    """
+    return outbox_deliver_message(message_id=message_id)
+
+
+@shared_task(name="subscriber_service.outbox.sweep")
+def outbox_sweep_task() -> int:
+    """Queue what is due and not done (lost tasks, broker restarts, dead workers)."""
+    return outbox_sweep()

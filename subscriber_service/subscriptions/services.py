@@ -1,0 +1,399 @@
+"""Everything that changes a subscription.
+
+Each service runs in one database transaction and makes no network call:
+emails and Mailchimp calls are outbox messages written in the same
+transaction and carried out by tasks after commit. Services never log an
+address or anything derived from it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from platform_common.api import ApplicationError
+from platform_common.mailchimp import subscriber_hash
+from subscriber_service.outbox.models import OutboxMessage
+from subscriber_service.outbox.services import outbox_enqueue
+from subscriber_service.subscriptions import tokens
+from subscriber_service.subscriptions.consent import CONSENT_VERSION, consent_wording
+from subscriber_service.subscriptions.models import (
+    ConsentRecord,
+    Interest,
+    PrivacyRequest,
+    Subscriber,
+    SuppressedAddress,
+)
+
+Status = Subscriber.Status
+
+
+class LinkNotValid(ApplicationError):
+    title = "Link not valid"
+
+
+class LinkExpired(ApplicationError):
+    status_code = 410
+    title = "Link expired"
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared case-insensitively, as Mailchimp does."""
+    return email.strip().lower()
+
+
+def address_hash(email: str) -> str:
+    """A keyed hash of the address: lets us recognise it without keeping it."""
+    key = settings.SUBSCRIPTIONS["SUPPRESSION_HASH_KEY"] or settings.SECRET_KEY
+    return salted_hmac(
+        "subscriber_service.address", normalise_email(email), secret=key, algorithm="sha256"
+    ).hexdigest()
+
+
+def truncate_ip(ip_address: str | None) -> str | None:
+    """The network, not the person: /24 for IPv4, /48 for IPv6. None unless settings ask."""
+    if not ip_address or not settings.SUBSCRIPTIONS["RECORD_IP_ADDRESS"]:
+        return None
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return None
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+
+
+def interests_from_keys(keys: list[str]) -> list[Interest]:
+    """The active interests named by ``keys``; an unknown key is a 400 naming it."""
+    wanted = list(dict.fromkeys(keys))
+    found = {interest.key: interest for interest in Interest.objects.filter(active=True)}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        raise ApplicationError(
+            f"Unknown interest: {', '.join(unknown)}.", extra={"errors": {"interests": unknown}}
+        )
+    return [found[key] for key in wanted]
+
+
+def _consent(
+    subscriber: Subscriber,
+    action: str,
+    *,
+    source: str = "",
+    ip_address: str | None = None,
+    language: str | None = None,
+) -> None:
+    language = language or subscriber.language
+    ConsentRecord.objects.create(
+        subscriber=subscriber,
+        action=action,
+        wording=consent_wording(language)
+        if action in (ConsentRecord.Action.SIGNUP, ConsentRecord.Action.RESUBSCRIBE)
+        else "",
+        wording_version=CONSENT_VERSION,
+        language=language,
+        source=source or subscriber.source,
+        interests=sorted(subscriber.interests.values_list("key", flat=True)),
+        ip_address=truncate_ip(ip_address),
+    )
+
+
+def _may_email_again(subscriber: Subscriber, now) -> bool:
+    hours = settings.SUBSCRIPTIONS["CONFIRMATION_EMAIL_INTERVAL_HOURS"]
+    last = subscriber.confirmation_sent_at
+    return last is None or now - last >= timedelta(hours=hours)
+
+
+def subscription_request(
+    *,
+    email: str,
+    name: str = "",
+    language: str,
+    interest_keys: list[str],
+    source: str = "",
+    ip_address: str | None = None,
+    consent_language: str | None = None,
+) -> None:
+    """Record a signup; the caller's answer is the same whatever the address's state.
+
+    New, pending, unsubscribed, cleaned or erased addresses become pending with
+    the submitted choices and get a confirmation email; a subscribed address
+    keeps its choices (a stranger must not change them) and gets an email with
+    a link to its preferences. Either email goes out at most once per address
+    per ``CONFIRMATION_EMAIL_INTERVAL_HOURS``, whatever is submitted.
+    ``consent_language`` is the language of the consent words the person read
+    (a hosted page's), when it differs from the language of their emails.
+    """
+    email = normalise_email(email)
+    interests = interests_from_keys(interest_keys)
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = _lock_or_create(email, language=language)
+        if subscriber.status == Status.SUBSCRIBED:
+            kind = "already_subscribed_email"
+        else:
+            kind = "confirmation_email"
+            subscriber.status = Status.PENDING
+            subscriber.name = name or subscriber.name
+            subscriber.language = language
+            subscriber.source = source
+            subscriber.save()
+            subscriber.interests.set(interests)
+            _consent(
+                subscriber,
+                ConsentRecord.Action.SIGNUP,
+                source=source,
+                ip_address=ip_address,
+                language=consent_language,
+            )
+        if _may_email_again(subscriber, now):
+            subscriber.confirmation_sent_at = now
+            subscriber.save(update_fields=["confirmation_sent_at", "updated_at"])
+            outbox_enqueue(kind=kind, subscriber_id=subscriber.pk)
+
+
+def _lock_or_create(email: str, *, language: str) -> Subscriber:
+    """The subscriber row for ``email``, locked for this transaction, created if new."""
+    try:
+        with transaction.atomic():
+            Subscriber.objects.get_or_create(email=email, defaults={"language": language})
+    except IntegrityError:
+        pass  # Created by a concurrent signup of the same address: lock theirs.
+    return Subscriber.objects.select_for_update().get(email=email)
+
+
+def subscriber_by_token(token: str, *, purpose: tokens.Purpose = "manage") -> Subscriber:
+    try:
+        public_id = tokens.read_token(purpose, token)
+    except tokens.ExpiredToken as error:
+        raise LinkExpired(str(error)) from error
+    except tokens.InvalidToken as error:
+        raise LinkNotValid(str(error)) from error
+    subscriber = Subscriber.objects.filter(public_id=public_id).first()
+    if subscriber is None:
+        raise LinkExpired("This link no longer works.")
+    return subscriber
+
+
+def subscription_confirm(*, token: str) -> Subscriber:
+    """Confirm a pending signup. Confirming twice, or after unsubscribing, changes nothing."""
+    subscriber = subscriber_by_token(token, purpose="confirm")
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Status.PENDING:
+            return subscriber
+        subscriber.status = Status.SUBSCRIBED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save()
+        # Confirming is the address owner's own act: it lifts an earlier erasure's block.
+        SuppressedAddress.objects.filter(address_hash=address_hash(subscriber.email)).delete()
+        _consent(subscriber, ConsentRecord.Action.CONFIRM)
+        outbox_enqueue(kind="mailchimp_sync", subscriber_id=subscriber.pk)
+        outbox_enqueue(kind="welcome_email", subscriber_id=subscriber.pk)
+    return subscriber
+
+
+def preferences_update(
+    *,
+    subscriber: Subscriber,
+    name: str | None = None,
+    language: str | None = None,
+    interest_keys: list[str] | None = None,
+) -> Subscriber:
+    interests = interests_from_keys(interest_keys) if interest_keys is not None else None
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if name is not None:
+            subscriber.name = name
+        if language is not None:
+            subscriber.language = language
+        subscriber.save()
+        if interests is not None:
+            subscriber.interests.set(interests)
+        _consent(subscriber, ConsentRecord.Action.PREFERENCES)
+        if subscriber.status in (Status.SUBSCRIBED, Status.UNSUBSCRIBED):
+            outbox_enqueue(kind="mailchimp_sync", subscriber_id=subscriber.pk)
+    return subscriber
+
+
+def subscription_unsubscribe(*, subscriber: Subscriber, source: str = "") -> Subscriber:
+    """Stop all emails. Doing it twice changes nothing."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == Status.UNSUBSCRIBED:
+            return subscriber
+        was_known_to_mailchimp = subscriber.status != Status.PENDING
+        subscriber.status = Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save()
+        _consent(subscriber, ConsentRecord.Action.UNSUBSCRIBE, source=source)
+        if was_known_to_mailchimp:
+            outbox_enqueue(kind="mailchimp_sync", subscriber_id=subscriber.pk)
+    return subscriber
+
+
+def subscription_resubscribe(*, subscriber: Subscriber, source: str = "") -> Subscriber:
+    """Undo an unsubscribe made with this person's own link."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Status.UNSUBSCRIBED or subscriber.confirmed_at is None:
+            return subscriber
+        subscriber.status = Status.SUBSCRIBED
+        subscriber.unsubscribed_at = None
+        subscriber.save()
+        _consent(subscriber, ConsentRecord.Action.RESUBSCRIBE, source=source)
+        outbox_enqueue(kind="mailchimp_sync", subscriber_id=subscriber.pk)
+    return subscriber
+
+
+def privacy_request_create(*, email: str, kind: str, language: str) -> None:
+    """Email a one-time link to export or erase what we hold; the answer never differs.
+
+    Nothing is emailed for an address we do not hold, and at most one link per
+    address per hour.
+    """
+    email = normalise_email(email)
+    digest = address_hash(email)
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+        if subscriber is None:
+            return
+        recent = PrivacyRequest.objects.filter(
+            address_hash=digest, created_at__gte=timezone.now() - timedelta(hours=1)
+        )
+        if recent.exists():
+            return
+        request = PrivacyRequest.objects.create(
+            kind=kind, subscriber=subscriber, address_hash=digest, language=language
+        )
+        outbox_enqueue(
+            kind="privacy_email", subscriber_id=subscriber.pk, payload={"request": str(request.pk)}
+        )
+
+
+def privacy_request_by_token(token: str) -> PrivacyRequest:
+    """The open request a privacy link names; a used or expired link is a 410."""
+    try:
+        request_id = tokens.read_token("privacy", token)
+    except tokens.ExpiredToken as error:
+        raise LinkExpired(str(error)) from error
+    except tokens.InvalidToken as error:
+        raise LinkNotValid(str(error)) from error
+    request = (
+        PrivacyRequest.objects.select_related("subscriber").filter(pk=request_id).first()
+        if _is_uuid(request_id)
+        else None
+    )
+    if request is None or request.completed_at is not None or request.subscriber is None:
+        raise LinkExpired("This link has already been used.")
+    return request
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def privacy_export(*, token: str) -> dict[str, Any]:
+    """Everything held about the address, once per link."""
+    with transaction.atomic():
+        request = privacy_request_by_token(token)
+        request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+        if request.completed_at is not None:
+            raise LinkExpired("This link has already been used.")
+        data = subscriber_export_data(request.subscriber)
+        request.completed_at = timezone.now()
+        request.save(update_fields=["completed_at"])
+    return data
+
+
+def privacy_erase(*, token: str) -> None:
+    """Erase the address here now, and in Mailchimp for good through the outbox."""
+    with transaction.atomic():
+        request = privacy_request_by_token(token)
+        request = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+        if request.completed_at is not None:
+            raise LinkExpired("This link has already been used.")
+        request.completed_at = timezone.now()
+        request.save(update_fields=["completed_at"])
+        subscriber_erase(subscriber=request.subscriber)
+
+
+def subscriber_erase(*, subscriber: Subscriber) -> None:
+    """Delete everything about a subscriber, keep a suppression hash, erase them in Mailchimp."""
+    with transaction.atomic():
+        SuppressedAddress.objects.get_or_create(
+            address_hash=address_hash(subscriber.email),
+            defaults={"reason": SuppressedAddress.Reason.ERASED},
+        )
+        # The Mailchimp member id is needed once more, to erase the member there; the
+        # outbox drops it from the row as soon as Mailchimp has done so.
+        outbox_enqueue(
+            kind="mailchimp_erase", payload={"subscriber_hash": subscriber_hash(subscriber.email)}
+        )
+        OutboxMessage.objects.filter(subscriber_id=subscriber.pk, status="pending").exclude(
+            kind="mailchimp_erase"
+        ).update(status="done", last_error="subscriber erased")
+        subscriber.delete()
+
+
+def is_suppressed(email: str) -> bool:
+    return SuppressedAddress.objects.filter(address_hash=address_hash(email)).exists()
+
+
+def subscriber_export_data(subscriber: Subscriber) -> dict[str, Any]:
+    """Everything held about one subscriber, as JSON-ready data."""
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "language": subscriber.language,
+        "status": subscriber.status,
+        "source": subscriber.source,
+        "interests": sorted(subscriber.interests.values_list("key", flat=True)),
+        "created_at": subscriber.created_at.isoformat(),
+        "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
+        "unsubscribed_at": subscriber.unsubscribed_at.isoformat()
+        if subscriber.unsubscribed_at
+        else None,
+        "consent_records": [
+            {
+                "action": record.action,
+                "wording": record.wording,
+                "wording_version": record.wording_version,
+                "language": record.language,
+                "source": record.source,
+                "interests": record.interests,
+                "ip_address": record.ip_address,
+                "created_at": record.created_at.isoformat(),
+            }
+            for record in subscriber.consent_records.all()
+        ],
+        "mailchimp": {
+            "status": subscriber.mailchimp_status,
+            "synced_at": subscriber.mailchimp_synced_at.isoformat()
+            if subscriber.mailchimp_synced_at
+            else None,
+        },
+    }
+
+
+def pending_purge() -> int:
+    """Delete signups never confirmed within ``PENDING_TTL_HOURS``; return how many."""
+    cutoff = timezone.now() - timedelta(hours=settings.SUBSCRIPTIONS["PENDING_TTL_HOURS"])
+    # Only addresses Mailchimp never had: a pending row that was once confirmed
+    # (unsubscribed, then signed up again) keeps its history.
+    expired = Subscriber.objects.filter(
+        status=Status.PENDING, confirmed_at__isnull=True, updated_at__lt=cutoff
+    )
+    _, deleted = expired.delete()
+    return deleted.get(Subscriber._meta.label, 0)
