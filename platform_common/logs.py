@@ -6,7 +6,28 @@ django-guid), which is passed on to tasks and to calls between services.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
+
+from gunicorn.glogging import Logger as GunicornBaseLogger
+
+# Links in emails carry signed tokens in their paths, and Mailchimp's webhook URL
+# its secret: whatever follows these path prefixes is replaced in log lines.
+_SECRET_PATH = re.compile(
+    r"(/(?:[a-z]{2}/)?(?:confirm|preferences|unsubscribe|privacy|one-click-unsubscribe"
+    r"|api/v1/preferences|mailchimp/webhook)/)[^/\s?\"']+"
+)
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# A Mailchimp member id is the MD5 of the address: as telling as the address.
+_MD5 = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def redact(text: str) -> str:
+    """``text`` without addresses, member ids, link tokens or webhook secrets."""
+    text = _SECRET_PATH.sub(r"\1[redacted]", text)
+    text = _EMAIL.sub("[address]", text)
+    return _MD5.sub("[member-id]", text)
 
 
 def logging_config(service: str, *, json: bool, level: str = "INFO") -> dict[str, Any]:
@@ -17,6 +38,7 @@ def logging_config(service: str, *, json: bool, level: str = "INFO") -> dict[str
             "request_id": {"()": "django_guid.log_filters.CorrelationId"},
             "service": {"()": "platform_common.logs.ServiceFilter", "service": service},
             "celery_tracing": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+            "redact": {"()": "platform_common.logs.RedactFilter"},
         },
         "formatters": {
             "json": {
@@ -34,7 +56,7 @@ def logging_config(service: str, *, json: bool, level: str = "INFO") -> dict[str
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json" if json else "text",
-                "filters": ["request_id", "service", "celery_tracing"],
+                "filters": ["request_id", "service", "celery_tracing", "redact"],
             },
         },
         "root": {"handlers": ["console"], "level": level},
@@ -45,6 +67,8 @@ def logging_config(service: str, *, json: bool, level: str = "INFO") -> dict[str
             "django_guid": {"level": "WARNING"},
             "django_tasks": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
+            # It logs every URL it calls, Mailchimp member ids included.
+            "urllib3": {"level": "WARNING"},
         },
     }
 
@@ -56,3 +80,25 @@ class ServiceFilter:
     def filter(self, record: Any) -> bool:
         record.service = self.service
         return True
+
+
+class RedactFilter(logging.Filter):
+    """Last line of defence: no address, member id or link token leaves in a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class GunicornLogger(GunicornBaseLogger):
+    """Gunicorn's logger with every access line passed through :func:`redact`."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f", "{referer}i"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms

@@ -74,8 +74,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {
-        # Signups have their own limits per network and per address (subscriber_service.abuse).
-        "signup": env.str("SIGNUP_RATE_PER_NETWORK_API", default="120/min"),
         "subscriber_links": env.str("SUBSCRIBER_LINK_RATE", default="60/min"),
         "privacy": env.str("PRIVACY_REQUEST_RATE", default="10/hour"),
     },

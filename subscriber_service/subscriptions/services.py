@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -88,8 +88,11 @@ def _consent(
     source: str = "",
     ip_address: str | None = None,
     language: str | None = None,
+    interest_keys: list[str] | None = None,
 ) -> None:
     language = language or subscriber.language
+    if interest_keys is None:
+        interest_keys = list(subscriber.interests.values_list("key", flat=True))
     ConsentRecord.objects.create(
         subscriber=subscriber,
         action=action,
@@ -99,7 +102,7 @@ def _consent(
         wording_version=CONSENT_VERSION,
         language=language,
         source=source or subscriber.source,
-        interests=sorted(subscriber.interests.values_list("key", flat=True)),
+        interests=sorted(interest_keys),
         ip_address=truncate_ip(ip_address),
     )
 
@@ -133,10 +136,16 @@ def subscription_request(
     email = normalise_email(email)
     interests = interests_from_keys(interest_keys)
     now = timezone.now()
+    # One transaction of about eight statements: this is the hot path of a campaign day.
     with transaction.atomic():
-        subscriber = _lock_or_create(email, language=language)
+        subscriber, created = _lock_or_create(email, language=language)
+        send = _may_email_again(subscriber, now)
+        if send:
+            subscriber.confirmation_sent_at = now
         if subscriber.status == Status.SUBSCRIBED:
             kind = "already_subscribed_email"
+            if send:
+                subscriber.save(update_fields=["confirmation_sent_at", "updated_at"])
         else:
             kind = "confirmation_email"
             subscriber.status = Status.PENDING
@@ -144,28 +153,35 @@ def subscription_request(
             subscriber.language = language
             subscriber.source = source
             subscriber.save()
-            subscriber.interests.set(interests)
+            if created:
+                Subscriber.interests.through.objects.bulk_create(
+                    Subscriber.interests.through(subscriber_id=subscriber.pk, interest_id=i.pk)
+                    for i in interests
+                )
+            else:
+                subscriber.interests.set(interests)
             _consent(
                 subscriber,
                 ConsentRecord.Action.SIGNUP,
                 source=source,
                 ip_address=ip_address,
                 language=consent_language,
+                interest_keys=[interest.key for interest in interests],
             )
-        if _may_email_again(subscriber, now):
-            subscriber.confirmation_sent_at = now
-            subscriber.save(update_fields=["confirmation_sent_at", "updated_at"])
+        if send:
             outbox_enqueue(kind=kind, subscriber_id=subscriber.pk)
 
 
-def _lock_or_create(email: str, *, language: str) -> Subscriber:
-    """The subscriber row for ``email``, locked for this transaction, created if new."""
-    try:
-        with transaction.atomic():
-            Subscriber.objects.get_or_create(email=email, defaults={"language": language})
-    except IntegrityError:
-        pass  # Created by a concurrent signup of the same address: lock theirs.
-    return Subscriber.objects.select_for_update().get(email=email)
+def _lock_or_create(email: str, *, language: str) -> tuple[Subscriber, bool]:
+    """The subscriber row for ``email``, locked for this transaction, created if new.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` then ``SELECT … FOR UPDATE``: two
+    statements, and two concurrent signups of one address meet on the row lock.
+    """
+    candidate = Subscriber(email=email, language=language)
+    Subscriber.objects.bulk_create([candidate], ignore_conflicts=True)
+    subscriber = Subscriber.objects.select_for_update().get(email=email)
+    return subscriber, subscriber.public_id == candidate.public_id
 
 
 def subscriber_by_token(token: str, *, purpose: tokens.Purpose = "manage") -> Subscriber:

@@ -209,3 +209,38 @@ def test_a_later_reconciliation_asks_only_for_members_changed_since_the_last(mai
     since = asked[1].query["since_last_changed"]
     since = since[0] if isinstance(since, list) else since
     assert since < (timezone.now() - timedelta(minutes=4)).isoformat()
+
+
+def test_no_log_line_holds_an_address_or_its_mailchimp_id(mailchimp, signup, api_client, caplog):
+    import logging
+
+    from django.test import Client
+
+    from subscriber_service.subscriptions.services import subscriber_erase
+
+    address = "private.person@rights.org"
+    caplog.set_level(logging.DEBUG)
+    mailchimp.fail_next(1, status=503)  # an error path logs too
+
+    signup(address, name="Private")
+    subscriber = Subscriber.objects.get()
+    token = links.confirm_link(subscriber).rstrip("/").rsplit("/", 1)[1]
+    api_client.post("/api/v1/subscriptions/confirm/", {"token": token}, format="json")
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    from subscriber_service.outbox.services import outbox_sweep
+
+    outbox_sweep()
+    Client().post(
+        "/mailchimp/webhook/test-webhook-secret/",
+        {"type": "profile", "data[list_id]": mailchimp.list_id, "data[email]": address},
+    )
+    subscriber_erase(subscriber=subscriber)
+
+    assert mailchimp.requests_to("PUT", subscriber_hash(address))  # the flow did run
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # and logged
+    assert address not in logged.lower()
+    assert subscriber_hash(address) not in logged
+    failures = "\n".join(OutboxMessage.objects.values_list("last_error", flat=True))
+    assert address not in failures
+    assert subscriber_hash(address) not in failures

@@ -1,0 +1,174 @@
+"""A small HTTP load generator: processes of threads, each thread with its own session.
+
+Each client thread connects from its own loopback address (127.0.P.T), so the
+per-network limits of the service count the clients as it would count a crowd
+of supporters rather than one very busy address. Work is a list of prepared
+request bodies (or none, for GETs) handed out per thread before the clock
+starts; a thread stops at the deadline or when its bodies run out.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+
+class _SourceAddressAdapter(HTTPAdapter):
+    def __init__(self, source_ip: str) -> None:
+        self.source_ip = source_ip
+        super().__init__(pool_connections=1, pool_maxsize=1)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.source_ip, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+@dataclass
+class PhaseResult:
+    """What the clients saw during one timed phase."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)
+    accepted: list[str] = field(default_factory=list)
+    started: float = 0.0
+    ended: float = 0.0
+    ran_out: int = 0
+
+    def merge(self, other: PhaseResult) -> None:
+        self.latencies.extend(other.latencies)
+        self.statuses.update(other.statuses)
+        self.failures.update(other.failures)
+        self.accepted.extend(other.accepted)
+        self.started = min(self.started or other.started, other.started)
+        self.ended = max(self.ended, other.ended)
+        self.ran_out += other.ran_out
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values()) + sum(self.failures.values())
+
+    @property
+    def seconds(self) -> float:
+        return max(self.ended - self.started, 1e-9)
+
+
+def _client(
+    *,
+    process_index: int,
+    thread_index: int,
+    url: str,
+    bodies: list[dict] | None,
+    start_at: float,
+    deadline: float,
+    timeout: float,
+    result: PhaseResult,
+    lock: threading.Lock,
+) -> None:
+    local = PhaseResult(started=start_at)
+    session = requests.Session()
+    adapter = _SourceAddressAdapter(f"127.0.{process_index + 1}.{thread_index + 1}")
+    session.mount("http://", adapter)
+    work = iter(bodies) if bodies is not None else None
+    time.sleep(max(0.0, start_at - time.time()))
+    try:
+        while time.time() < deadline:
+            body = None
+            if work is not None:
+                body = next(work, None)
+                if body is None:
+                    local.ran_out += 1
+                    break
+            sent = time.perf_counter()
+            try:
+                if body is None:
+                    response = session.get(url, timeout=timeout)
+                else:
+                    response = session.post(url, json=body, timeout=timeout)
+            except requests.RequestException as error:
+                local.failures[type(error).__name__] += 1
+                continue
+            local.latencies.append(time.perf_counter() - sent)
+            local.statuses[response.status_code] += 1
+            if body is not None and response.status_code == 202:
+                local.accepted.append(body["email"])
+    finally:
+        session.close()
+        local.ended = time.time()
+    with lock:
+        result.merge(local)
+
+
+def _process(
+    process_index: int,
+    url: str,
+    work: list[list[dict] | None],
+    start_at: float,
+    duration: float,
+    timeout: float,
+) -> PhaseResult:
+    result = PhaseResult(started=start_at)
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(
+            target=_client,
+            kwargs={
+                "process_index": process_index,
+                "thread_index": index,
+                "url": url,
+                "bodies": bodies,
+                "start_at": start_at,
+                "deadline": start_at + duration,
+                "timeout": timeout,
+                "result": result,
+                "lock": lock,
+            },
+        )
+        for index, bodies in enumerate(work)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result
+
+
+def run_phase(
+    url: str,
+    *,
+    duration: float,
+    processes: int,
+    threads: int,
+    bodies: list[dict] | None = None,
+    timeout: float = 30.0,
+) -> PhaseResult:
+    """GET ``url`` (no bodies) or POST each body once, for ``duration`` seconds."""
+    clients = processes * threads
+    if bodies is None:
+        shares: list[list[dict] | None] = [None] * clients
+    else:
+        shares = [bodies[index::clients] for index in range(clients)]
+    # Time for the processes to start and unpickle their share before the clock runs.
+    start_at = time.time() + 1.5
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes) as pool:
+        pending = [
+            pool.apply_async(
+                _process,
+                (index, url, shares[index * threads : (index + 1) * threads], start_at, duration),
+                {"timeout": timeout},
+            )
+            for index in range(processes)
+        ]
+        result = PhaseResult(started=start_at)
+        for job in pending:
+            result.merge(job.get(timeout=duration + timeout + 60))
+    result.started = start_at
+    return result
