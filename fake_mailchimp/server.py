@@ -229,6 +229,18 @@ class FakeMailchimp:
     def list_id(self) -> str:
         return self.store.list_id
 
+    def django_settings(self, base: dict[str, Any], *, timeout: float = 5.0) -> dict[str, Any]:
+        """A service's ``MAILCHIMP`` setting, ``base`` pointed at this fake."""
+        return {
+            **base,
+            "BACKEND": "mailchimp",
+            "API_KEY": self.api_key,
+            "SERVER_PREFIX": self.server_prefix,
+            "API_HOST": self.host,
+            "AUDIENCE_ID": self.list_id,
+            "TIMEOUT": timeout,
+        }
+
     def sdk_client(self, *, timeout: float = 5) -> Any:
         """A ``mailchimp_marketing.Client`` configured for this fake."""
         import mailchimp_marketing

@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from newsletter_service.campaigns.views import campaign_browser_preview
+from newsletter_service.webhooks.apis import CmsEventReceiveApi
 from platform_common.urls import platform_urlpatterns
 
 urlpatterns = [
@@ -9,4 +11,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/campaigns/", include("newsletter_service.campaigns.urls")),
+    path("api/v1/cms-events/", CmsEventReceiveApi.as_view(), name="cms-events"),
+    path(
+        "campaigns/<int:campaign_id>/preview/",
+        campaign_browser_preview,
+        name="campaign-browser-preview",
+    ),
 ]

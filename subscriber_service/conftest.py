@@ -39,15 +39,7 @@ def mailchimp(fake_mailchimp, settings):
     """The fake Mailchimp, with the service pointed at it and interests mapped to its groups."""
     from subscriber_service.subscriptions.models import Interest
 
-    settings.MAILCHIMP = {
-        **settings.MAILCHIMP,
-        "BACKEND": "mailchimp",
-        "API_KEY": fake_mailchimp.api_key,
-        "SERVER_PREFIX": fake_mailchimp.server_prefix,
-        "API_HOST": fake_mailchimp.host,
-        "AUDIENCE_ID": fake_mailchimp.list_id,
-        "TIMEOUT": 5.0,
-    }
+    settings.MAILCHIMP = fake_mailchimp.django_settings(settings.MAILCHIMP)
     for interest in Interest.objects.all():
         interest.mailchimp_interest_id = fake_mailchimp.add_interest("Topics", interest.key)
         interest.mailchimp_category_id = fake_mailchimp.interest_category_id("Topics")

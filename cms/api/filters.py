@@ -10,7 +10,15 @@ from wagtail.api.v2.utils import BadRequestError
 
 from cms.monitor.models import ArticlePage
 
-FILTER_PARAMETERS = ("country", "theme", "programme", "date_from", "date_to", "since")
+FILTER_PARAMETERS = (
+    "country",
+    "theme",
+    "programme",
+    "date_from",
+    "date_to",
+    "since",
+    "published_after",
+)
 
 
 def _date(request, name: str) -> datetime.date | None:
@@ -23,8 +31,28 @@ def _date(request, name: str) -> datetime.date | None:
         raise BadRequestError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def _moment(request, name: str) -> datetime.datetime | None:
+    value = request.GET.get(name)
+    if value is None:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise BadRequestError(
+            f"{name}: expected an ISO 8601 date and time with a UTC offset, got {value!r}"
+        )
+    return moment
+
+
 class TaxonomyFilter(BaseFilterBackend):
     """Filters by ``country`` (ISO code), ``theme`` and ``programme`` (slugs), and by date.
+
+    ``published_after`` (an ISO 8601 date and time with its offset) keeps the
+    articles first published strictly after that moment: what the newsletter
+    service's Monitor digest asks for ("published since the last digest"),
+    which the article's own ``date`` cannot tell.
 
     They apply to Monitor articles (``type=monitor.ArticlePage``), the only
     pages with all of them; asked of other pages they are refused with a 400.
@@ -52,6 +80,8 @@ class TaxonomyFilter(BaseFilterBackend):
             queryset = queryset.filter(date__gte=date_from)
         if date_to:
             queryset = queryset.filter(date__lte=date_to)
+        if published_after := _moment(request, "published_after"):
+            queryset = queryset.filter(first_published_at__gt=published_after)
         return queryset.distinct()
 
 

@@ -6,6 +6,7 @@ adds what is the newsletter service's own.
 
 from pathlib import Path
 
+from platform_common.conf import env
 from platform_common.settings import (
     MIDDLEWARE_BEFORE_SESSIONS,
     MIDDLEWARE_FROM_SESSIONS,
@@ -18,6 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 globals().update(common_settings("newsletter_service"))
 
+from .campaigns import *  # noqa: E402, F403
+from .rendering import *  # noqa: E402, F403
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -29,6 +33,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     *PLATFORM_APPS,
+    "newsletter_service.content",
+    "newsletter_service.campaigns",
+    "newsletter_service.sending",
+    "newsletter_service.webhooks",
+    "newsletter_service.rendering",
 ]
 
 MIDDLEWARE = [*MIDDLEWARE_BEFORE_SESSIONS, *MIDDLEWARE_FROM_SESSIONS]
@@ -55,3 +64,26 @@ SPECTACULAR_SETTINGS = spectacular_settings(
     "Newsletter service API",
     "Campaigns built from CMS content: preview, test sends, schedules and reports.",
 )
+
+CELERY_BEAT_SCHEDULE = {
+    "campaigns-sweep": {
+        "task": "newsletter_service.sending.sweep",
+        "schedule": NEWSLETTER_SWEEP_SECONDS,  # noqa: F405
+    },
+    "cms-events-sweep": {
+        "task": "newsletter_service.webhooks.sweep",
+        "schedule": NEWSLETTER_SWEEP_SECONDS,  # noqa: F405
+    },
+    "digest-build": {
+        "task": "newsletter_service.campaigns.digest_build_all",
+        "schedule": NEWSLETTER_DIGEST["BUILD_SECONDS"],  # noqa: F405
+    },
+    "reports-refresh": {
+        "task": "newsletter_service.sending.reports_refresh",
+        "schedule": NEWSLETTER_REPORT_REFRESH_SECONDS,  # noqa: F405
+    },
+    "idempotency-keys-purge": {
+        "task": "newsletter_service.campaigns.idempotency_keys_purge",
+        "schedule": env.float("NEWSLETTER_IDEMPOTENCY_PURGE_SECONDS", default=3600.0),
+    },
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SendingConfig(AppConfig):
+    name = "newsletter_service.sending"
+    label = "sending"
