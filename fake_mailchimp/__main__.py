@@ -12,7 +12,12 @@ import argparse
 import signal
 import threading
 
-from fake_mailchimp.server import DEFAULT_MAX_CONNECTIONS, FakeMailchimp
+from fake_mailchimp.server import (
+    DEFAULT_MAX_CONNECTIONS,
+    SAMPLE_EVERY,
+    VALIDATION_MODES,
+    FakeMailchimp,
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,6 +33,13 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="skip checking the fake's own answers against the spec (faster benchmarks)",
     )
+    parser.add_argument(
+        "--validate",
+        choices=VALIDATION_MODES,
+        default="full",
+        help="full: check every request against the spec; sample (benchmarks only): of a "
+        f"batch subscribe, the envelope and one member in {SAMPLE_EVERY}",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -42,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         latency=args.latency,
         max_connections=args.max_connections,
         validate_responses=not args.no_response_validation,
+        validate=args.validate,
     )
     with fake:
         print(f"fake mailchimp listening on {fake.host}", flush=True)

@@ -31,6 +31,9 @@ from fake_mailchimp.problems import Problem, invalid_resource, not_found
 from fake_mailchimp.store import DEFAULT_INVALID_DOMAINS, Store, subscriber_hash
 
 API_PREFIX = "/3.0"
+# validate="sample" (benchmarks only) checks one batch member in this many.
+SAMPLE_EVERY = 50
+VALIDATION_MODES = ("full", "sample")
 CONTROL_PREFIX = "/_fake/"
 DEFAULT_MAX_CONNECTIONS = 10
 
@@ -94,7 +97,8 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:  # 204: no body, no Content-Type, as Mailchimp answers
             self.end_headers()
             return
-        payload = json.dumps(body).encode("utf-8")
+        # Compact, as Mailchimp writes its answers (and cheaper to write and to read).
+        payload = json.dumps(body, separators=(",", ":")).encode("utf-8")
         kind = "application/problem+json" if status >= 400 else "application/json"
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
@@ -128,6 +132,7 @@ class FakeMailchimp:
         invalid_domains: Iterable[str] = DEFAULT_INVALID_DOMAINS,
         timeout_hold: float = 30.0,
         validate_responses: bool = True,
+        validate: str = "full",
         clock: Callable[[], datetime] | None = None,
         sending_seconds: float = 0.0,
         log_limit: int = 100_000,
@@ -146,6 +151,12 @@ class FakeMailchimp:
         self.max_connections = max_connections
         self.timeout_hold = timeout_hold
         self.validate_responses = validate_responses
+        if validate not in VALIDATION_MODES:
+            raise ValueError(f"validate must be one of {VALIDATION_MODES}, not {validate!r}")
+        # "full": every request is checked against the spec (tests always use this).
+        # "sample": benchmarks only; of a batch subscribe, the envelope and one member in
+        # SAMPLE_EVERY are checked, so a benchmark measures its client, not the fake.
+        self.validate = validate
         self._lock = threading.Lock()
         self._log: deque[RecordedRequest] = deque(maxlen=log_limit)
         self._connections: dict[_Handler, threading.Thread] = {}
@@ -262,6 +273,7 @@ class FakeMailchimp:
             self._fail_until = 0.0
             self._fail_for_status = 500
             self._timeout_until = 0.0
+            self._delayed_paths: list[tuple[re.Pattern[str], float]] = []
 
     def fail_next(self, count: int, status: int = 503) -> None:
         """Answer the next ``count`` API requests with ``status`` (a problem document)."""
@@ -279,6 +291,20 @@ class FakeMailchimp:
         """For ``seconds``, hold each arriving request ``timeout_hold`` seconds, then hang up."""
         with self._lock:
             self._timeout_until = time.monotonic() + seconds
+
+    def delay_path(self, path_regex: str, seconds: float) -> None:
+        """Answer requests whose path (without /3.0) matches ``path_regex`` ``seconds`` late.
+
+        The request takes effect at once and only its answer waits: a client that
+        dies in that window has had its change made without hearing of it.
+        """
+        with self._lock:
+            self._delayed_paths.append((re.compile(path_regex), float(seconds)))
+
+    def _answer_delay(self, path: str) -> float:
+        path = path.removeprefix(API_PREFIX) or "/"
+        with self._lock:
+            return max((s for p, s in self._delayed_paths if p.search(path)), default=0.0)
 
     def configure(self, settings: dict[str, Any]) -> None:
         """Apply the JSON of ``POST /_fake/faults``; ``clear`` first, then the rest."""
@@ -300,6 +326,9 @@ class FakeMailchimp:
             self.fail_for(float(spec["seconds"]), int(spec.get("status", 500)))
         if settings.get("timeout_for") is not None:
             self.timeout_for(float(settings["timeout_for"]))
+        if settings.get("delay_path") is not None:
+            spec = settings["delay_path"]
+            self.delay_path(str(spec["path"]), float(spec["seconds"]))
 
     def _injected_failure(self) -> int | None:
         with self._lock:
@@ -496,6 +525,8 @@ class FakeMailchimp:
             else:
                 authorization = handler.headers.get("Authorization", "")
                 status, answer = self._answer(method, path, query, raw, authorization, seen)
+                if delay := self._answer_delay(path):
+                    self._stopping.wait(delay)
         except Problem as problem:
             status, answer, headers = problem.status, problem.document(), problem.headers
         finally:
@@ -579,7 +610,9 @@ class FakeMailchimp:
                 )
             raise not_found()
         operation = found.operation
-        body, errors = validation.validate_request(operation, query, raw)
+        body, errors = validation.validate_request(
+            operation, query, raw, sample_every=SAMPLE_EVERY if self.validate == "sample" else 1
+        )
         seen.update(operation=operation.operation_id, body=body)
         if errors:
             with self._lock:

@@ -46,6 +46,7 @@ def service_tokens() -> dict[str, str]:
     for callee, callers in CALLERS.items():
         for caller in callers:
             tokens.setdefault(f"{caller}->{callee}", secrets.token_urlsafe(32))
+    tokens.setdefault("cms-webhooks", secrets.token_urlsafe(32))
     path.write_text(json.dumps(tokens, indent=2))
     path.chmod(0o600)
     return tokens
@@ -63,6 +64,14 @@ def environment(service: str, tokens: dict[str, str]) -> dict[str, str]:
         if service in callers:
             env[f"{callee.upper()}_URL"] = f"http://127.0.0.1:{SERVICES[callee]}"
             env[f"{callee.upper()}_TOKEN"] = tokens[f"{service}->{callee}"]
+    # The CMS's publish events go to the newsletter service as signed webhooks.
+    if service == "cms":
+        env["CMS_WEBHOOK_ENDPOINTS"] = (
+            f"newsletter_service=http://127.0.0.1:{SERVICES['newsletter_service']}"
+            f"/api/v1/cms-events/|{tokens['cms-webhooks']}"
+        )
+    if service == "newsletter_service":
+        env["CMS_WEBHOOK_SECRET"] = tokens["cms-webhooks"]
     if database_url := os.environ.get("DATABASE_URL"):
         # One database per service on the given server: <name>_<service>.
         env["DATABASE_URL"] = f"{database_url.rstrip('/')}_{service}"

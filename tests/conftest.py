@@ -17,6 +17,8 @@ from tests.harness import (
 )
 from tests.mail_sink import MailSink
 
+CMS_WEBHOOK_SECRET = secrets.token_urlsafe(32)
+
 # Who may call whom: each pair has its own credential.
 CALLERS = {
     "cms": ("newsletter_service",),
@@ -90,6 +92,12 @@ def service_environment(
             # A cheap proof of work: the tests solve it like a browser would.
             "ALTCHA_MAX_NUMBER": "2000",
             "OUTBOX_SWEEP_SECONDS": "5",
+            # Publish events: the CMS signs them, the newsletter service verifies them.
+            "CMS_WEBHOOK_ENDPOINTS": (
+                f"newsletter_service=http://127.0.0.1:{ports['newsletter_service']}"
+                f"/api/v1/cms-events/|{CMS_WEBHOOK_SECRET}"
+            ),
+            "CMS_WEBHOOK_SECRET": CMS_WEBHOOK_SECRET,
         }
     )
     env["DJANGO_SETTINGS_MODULE"] = f"{name}.settings.{backing.settings_flavour}"

@@ -7,6 +7,7 @@ still speaks Mailchimp's shapes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
@@ -395,6 +396,43 @@ def test_latency_is_added_to_every_request(fake):
     assert elapsed >= 0.6
 
 
+def test_a_delayed_path_takes_effect_at_once_and_answers_late(fake):
+    client = sdk(fake)
+    fake.delay_path(r"/members/[0-9a-f]{32}$", 0.6)
+    answered = threading.Event()
+
+    def upsert() -> None:
+        put_member(client, fake, "late@rights.org")
+        answered.set()
+
+    started = time.monotonic()
+    caller = threading.Thread(target=upsert)
+    caller.start()
+    deadline = time.monotonic() + 5
+    while fake.member("late@rights.org") is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # The member exists while its caller still waits for the answer.
+    assert fake.member("late@rights.org") is not None
+    assert not answered.is_set()
+    caller.join(timeout=5)
+    elapsed = time.monotonic() - started
+    other = time.monotonic()
+    client.ping.get()
+
+    assert answered.is_set()
+    assert elapsed >= 0.6
+    assert time.monotonic() - other < 0.5  # only the matching path is late
+    fake.clear_faults()
+    other = time.monotonic()
+    put_member(client, fake, "late@rights.org")
+    assert time.monotonic() - other < 0.5
+    # The control API sets the same delay for a test in another process.
+    fake.configure({"delay_path": {"path": "^/ping$", "seconds": 0.3}})
+    other = time.monotonic()
+    client.ping.get()
+    assert time.monotonic() - other >= 0.3
+
+
 def test_a_wrong_api_key_gets_401_api_key_invalid(fake):
     client = mailchimp_marketing.Client()
     client.set_config({"api_key": "0" * 32 + "-us1", "server": "us1", "timeout": 5})
@@ -442,6 +480,90 @@ def test_a_body_that_breaks_the_spec_is_refused_and_recorded(fake):
     ]
     assert [v["operation"] for v in fake.spec_violations] == ["putListsIdMembersId"]
     assert fake.member("typo@rights.org") is None
+
+
+def _bodies_broken_one_way_each(valid: dict) -> list:
+    """``valid``, and copies with one field of one member wrong in each way the spec forbids."""
+    broken: list = [valid, {}, [], {"members": "all"}, {**valid, "update_existing": "yes"}]
+    first = valid["members"][0]
+    for change in (
+        {"status": "bogus"},
+        {"status": 1},
+        {"email_address": None},
+        {"email_address": ["a@rights.org"]},
+        {"merge_fields": "Ana"},
+        {"interests": {"abc": "true"}},
+        {"interests": {"abc": 1}},
+        {"interests": []},
+        {"vip": 0},
+        {"language": True},
+        {"location": {"latitude": "north"}},
+        {"location": {"latitude": True}},
+        {"timestamp_opt": "yesterday"},
+        {"timestamp_opt": "2026-01-01T10:00:00"},
+        {"timestamp_opt": "2026-01-01T10:00:00+00:00"},
+        {"unknown_field": {"x": 1}},
+    ):
+        broken.append({**valid, "members": [*valid["members"], {**first, **change}]})
+    return broken
+
+
+def test_the_compiled_spec_check_accepts_exactly_what_jsonschema_accepts():
+    from fake_mailchimp import validation
+
+    valid = {
+        "members": [
+            {
+                "email_address": f"p{n}@rights.org",
+                "status": "subscribed",
+                "merge_fields": {"FNAME": "Ana", "ADDRESS": {"addr1": "1 Rue"}},
+                "language": "fr",
+                "interests": {"abc": True, "def": False},
+                "marketing_permissions": [{"marketing_permission_id": "m1", "enabled": True}],
+                "location": {"latitude": 48.8, "longitude": 2},
+            }
+            for n in range(3)
+        ],
+        "update_existing": True,
+    }
+    checked = 0
+    for operation in validation.operations():
+        for schema, strict in ((operation.body_schema, False), (operation.response_schema, True)):
+            if schema is None or validation._fast_check(schema, strict) is None:
+                continue
+            fast = validation._fast_check(schema, strict)
+            full = validation._validator(schema, strict)
+            for instance in [*_bodies_broken_one_way_each(valid), *valid["members"], "x", None]:
+                assert fast(instance) == full.is_valid(instance), (schema, strict, instance)
+                checked += 1
+    # Batch subscribe, member PUT/PATCH and their answers are among those compiled.
+    assert checked > 100
+    assert (
+        validation._fast_check("Members to SubscribeUnsubscribe tofrom a List in batch", False)
+        is not None
+    )
+
+
+def test_sample_validation_for_benchmarks_checks_the_envelope_and_one_member_in_n():
+    from fake_mailchimp.server import SAMPLE_EVERY
+
+    members = [{"email_address": f"p{n}@rights.org", "status": "subscribed"} for n in range(60)]
+    second_broken = [members[0], {**members[1], "status": "bogus"}, *members[2:]]
+    with FakeMailchimp(validate="sample") as sampled, FakeMailchimp() as full:
+        for fake in (sampled, full):
+            lists = sdk(fake).lists
+            with pytest.raises(ApiClientError):
+                lists.batch_list_members(fake.list_id, {"members": members, "sync_tags": 1})
+            with pytest.raises(ApiClientError):
+                lists.batch_list_members(fake.list_id, {"members": [{"status": "x"}]})
+            with contextlib.suppress(ApiClientError):
+                lists.batch_list_members(fake.list_id, {"members": second_broken})
+
+    assert SAMPLE_EVERY > 1
+    assert len(sampled.spec_violations) == 2
+    assert len(full.spec_violations) == 3
+    with pytest.raises(ValueError, match="validate"):
+        FakeMailchimp(validate="none")
 
 
 def test_a_segment_condition_the_spec_does_not_know_is_a_violation(fake):

@@ -1,17 +1,18 @@
-from django.db.models import Prefetch
 from rest_framework.permissions import AllowAny
 from wagtail.api.v2.filters import FieldsFilter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.api.caching import CachedEndpointMixin
 from cms.api.filters import (
     FILTER_PARAMETERS,
     FieldsFilterWithoutTaxonomies,
     LocaleCheck,
     TaxonomyFilter,
 )
-from cms.monitor.models import ArticleAuthor, ArticlePage
+from cms.api.queries import ConstantQueriesMixin
+from cms.monitor.models import ArticlePage
 from cms.stories.models import DefenderStoryPage
 
 
@@ -22,7 +23,7 @@ class PublicReadOnly:
     permission_classes = [AllowAny]
 
 
-class PagesViewSet(PublicReadOnly, PagesAPIViewSet):
+class PagesViewSet(PublicReadOnly, CachedEndpointMixin, ConstantQueriesMixin, PagesAPIViewSet):
     filter_backends = [
         LocaleCheck,
         TaxonomyFilter,
@@ -36,24 +37,17 @@ class PagesViewSet(PublicReadOnly, PagesAPIViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if queryset.model is ArticlePage:
-            # Everything a full listing shows, in a fixed number of queries.
-            queryset = queryset.select_related(
-                "hero_image", "programme", "locale"
-            ).prefetch_related(
-                "countries",
-                "themes",
-                "tagged_items__tag",
-                "hero_image__renditions",
-                Prefetch("authors", queryset=ArticleAuthor.objects.select_related("person__photo")),
-            )
+            # The rest of what a listing shows is fetched after pagination, for
+            # the fields asked for only (ConstantQueriesMixin).
+            queryset = queryset.select_related("hero_image", "programme", "locale")
         return queryset
 
 
-class PublicDocumentsViewSet(PublicReadOnly, DocumentsAPIViewSet):
+class PublicDocumentsViewSet(PublicReadOnly, CachedEndpointMixin, DocumentsAPIViewSet):
     pass
 
 
-class PublicImagesViewSet(PublicReadOnly, ImagesAPIViewSet):
+class PublicImagesViewSet(PublicReadOnly, CachedEndpointMixin, ImagesAPIViewSet):
     """Images, less those a defender story hides (a face that must not be shown)."""
 
     def get_queryset(self):

@@ -38,18 +38,14 @@ INTERESTS = [
 ]
 
 
-def image_representation(image, *, caption: str = "") -> dict[str, Any] | None:
-    if image is None:
-        return None
-    return {
-        "id": image.pk,
-        "title": image.title,
-        "alt": image.description,
-        "credit": image.credit,
-        "caption": caption,
-        "width": image.width,
-        "height": image.height,
-    }
+def image_representation(image, *, caption: str = "", request=None) -> dict[str, Any] | None:
+    """An image as the API shows it everywhere: alt, credit, size and renditions, plus caption."""
+    from cms.api.serializers import image_data
+
+    data = image_data(image, request)
+    if data is not None:
+        data["caption"] = caption
+    return data
 
 
 class ImageBlock(blocks.StructBlock):
@@ -74,7 +70,9 @@ class ImageBlock(blocks.StructBlock):
         return value
 
     def get_api_representation(self, value, context=None):
-        return image_representation(value["image"], caption=value["caption"])
+        return image_representation(
+            value["image"], caption=value["caption"], request=(context or {}).get("request")
+        )
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -239,10 +237,14 @@ class RichTextBlock(blocks.RichTextBlock):
     """Rich text whose API form has its links and embedded images resolved to absolute URLs."""
 
     def get_api_representation(self, value, context=None):
-        from wagtail.rich_text import expand_db_html
+        from cms.api.richtext import expand_rich_text_many
 
-        html = expand_db_html(value.source)
-        request = (context or {}).get("request")
+        context = context or {}
+        # A listing expands the rich text of all its items at once (cms.api.queries).
+        html = context.get("rich_text", {}).get(value.source)
+        if html is None:
+            html = expand_rich_text_many([value.source])[0]
+        request = context.get("request")
         if request is not None:
             html = re.sub(
                 r'(href|src)="(/[^"/][^"]*|/)"',

@@ -5,6 +5,8 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.core.preview import HeadlessPreviewPage
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseGenericSetting):
@@ -18,7 +20,7 @@ class SiteSettings(BaseGenericSetting):
     panels = [FieldPanel("organisation_name"), FieldPanel("postal_address")]
 
 
-class SectionPage(Page):
+class SectionPage(HeadlessPreviewPage, Page):
     """An index that groups pages of one kind: reports, programmes, stories, resources."""
 
     intro = models.TextField(blank=True)

@@ -6,9 +6,10 @@ from wagtail.search import index
 
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 
 
-class HomePage(Page):
+class HomePage(HeadlessPreviewPage, Page):
     """The root of a site's content: one per language tree."""
 
     intro = models.TextField(

@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -23,6 +24,7 @@ from cms.api.serializers import (
 )
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 
 
 class ArticleKind(models.TextChoices):
@@ -33,7 +35,14 @@ class ArticleKind(models.TextChoices):
     APPEAL = "appeal", "Appeal"
 
 
-class MonitorIndexPage(Page):
+class MonitorIndexPage(HeadlessPreviewPage, RoutablePageMixin, Page):
+    """The Monitor of one language, with its RSS and Atom feeds at ``feed/rss/`` and ``feed/atom/``.
+
+    The feeds are routes of the page rather than URLs of their own: each
+    language's Monitor has its feeds under its own address (``/fr/...``), and
+    they follow the page when it moves and share its site and privacy.
+    """
+
     intro = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -49,7 +58,31 @@ class MonitorIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         articles = article_list(index=self)
         context["articles"] = Paginator(articles, self.page_size).get_page(request.GET.get("page"))
+        context["feed_links"] = self.feed_links()
         return context
+
+    @path("feed/rss/", name="feed_rss")
+    def feed_rss(self, request):
+        from cms.monitor.feeds import MonitorFeed, MonitorRss
+
+        return MonitorFeed(self, feed_type=MonitorRss)(request)
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        from cms.monitor.feeds import MonitorAtom, MonitorFeed
+
+        return MonitorFeed(self, feed_type=MonitorAtom)(request)
+
+    def feed_links(self) -> list[dict[str, str]]:
+        """The feeds, for ``<link rel="alternate">`` in the pages of this Monitor."""
+        return [
+            {
+                "type": f"application/{kind}+xml",
+                "title": f"{self.title} ({label})",
+                "url": self.url + self.reverse_subpage(f"feed_{kind}"),
+            }
+            for kind, label in (("rss", "RSS"), ("atom", "Atom"))
+        ]
 
 
 class ArticleTag(TaggedItemBase):
@@ -58,7 +91,7 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class ArticlePage(Page):
+class ArticlePage(HeadlessPreviewPage, Page):
     date = models.DateField(default=timezone.localdate, db_index=True)
     kind = models.CharField(
         max_length=32, choices=ArticleKind.choices, default=ArticleKind.NEWS, db_index=True
@@ -138,7 +171,32 @@ class ArticlePage(Page):
     def related_articles(self):
         from cms.monitor.selectors import article_related
 
+        if hasattr(self, "_related_articles"):
+            return self._related_articles
         return article_related(article=self)
+
+    @classmethod
+    def api_prefetches(cls) -> dict:
+        """What each API field needs fetched, for a whole listing at once (cms.api.queries)."""
+        from django.db.models import Prefetch
+
+        return {
+            "countries": "countries",
+            "themes": "themes",
+            "tags": Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag")),
+            "authors": Prefetch(
+                "authors", queryset=ArticleAuthor.objects.select_related("person__photo")
+            ),
+        }
+
+    @classmethod
+    def prefetch_related_articles(cls, articles: list, *, base_queryset) -> None:
+        """Related articles of a whole listing in one query, among the pages it may show."""
+        from cms.monitor.selectors import article_related_many
+
+        related = article_related_many(articles=articles, candidates=base_queryset)
+        for article in articles:
+            article._related_articles = related[article.pk]
 
     def clean(self):
         super().clean()
@@ -154,6 +212,8 @@ class ArticlePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = article_related(article=self)
+        index = self.get_parent().specific
+        context["feed_links"] = index.feed_links() if isinstance(index, MonitorIndexPage) else []
         return context
 
 

@@ -7,9 +7,10 @@ from wagtail.search import index
 from cms.api.serializers import TAXON, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 
 
-class ProgrammePage(Page):
+class ProgrammePage(HeadlessPreviewPage, Page):
     """The public page of a programme, listing its articles and stories."""
 
     programme = models.ForeignKey(

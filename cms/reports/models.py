@@ -13,12 +13,13 @@ from wagtail.search import index
 from cms.api.serializers import TAXON, DocumentField, ImageField, PeopleField, TaxonomyField
 from cms.core.blocks import BodyBlock, KeyFigureBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 from cms.reports.blocks import StrategyBlock
 
 YEAR_VALIDATORS = [MinValueValidator(1980), MaxValueValidator(2100)]
 
 
-class AnnualReportPage(Page):
+class AnnualReportPage(HeadlessPreviewPage, Page):
     year = models.PositiveSmallIntegerField(
         validators=YEAR_VALIDATORS, help_text="The year the report was published"
     )
@@ -100,7 +101,7 @@ class AnnualReportSignatory(Orderable):
     panels = [FieldPanel("person")]
 
 
-class StrategyPage(Page):
+class StrategyPage(HeadlessPreviewPage, Page):
     """A strategic framework for a period (e.g. 2017 to 2020), or the current strategy."""
 
     period_start = models.PositiveSmallIntegerField(validators=YEAR_VALIDATORS)

@@ -10,6 +10,7 @@ from wagtail.search import index
 from cms.api.serializers import TAXON, ImageField, ResourceFilesField, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 
 
 class ResourceType(models.TextChoices):
@@ -31,7 +32,7 @@ DOCUMENT_LANGUAGES = [
 ]
 
 
-class ResourcePage(Page):
+class ResourcePage(HeadlessPreviewPage, Page):
     resource_type = models.CharField(max_length=20, choices=ResourceType.choices)
     summary = models.TextField(max_length=600)
     cover_image = models.ForeignKey(

@@ -6,7 +6,7 @@ adds what is the CMS's own.
 
 from pathlib import Path
 
-from platform_common import conf
+from platform_common import conf, webhooks
 from platform_common.settings import (
     MIDDLEWARE_BEFORE_SESSIONS,
     MIDDLEWARE_FROM_SESSIONS,
@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cms.programmes",
     "cms.stories",
     "cms.resources",
+    "cms.api",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -130,6 +131,21 @@ CORS_ALLOW_CREDENTIALS = False
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_BASE_URL = conf.env.str("WAGTAILAPI_BASE_URL", default="http://127.0.0.1:8000")
 
+# RSS and Atom feeds of the Monitor: how many of the latest articles they list.
+MONITOR_FEED_LIMIT = conf.env.int("CMS_MONITOR_FEED_LIMIT", default=20)
+
+# Headless preview (wagtail-headless-preview): Wagtail's preview shows the draft
+# as rendered by an external front end, which fetches it from
+# /api/v2/page_preview/ with a signed token valid CMS_PREVIEW_TOKEN_SECONDS.
+# HEADLESS_PREVIEW_CLIENT_URLS: "default=https://front.example.org/preview/"
+# plus "cms-hostname=URL" pairs per site; unset, Wagtail's own preview is used.
+INSTALLED_APPS += ["wagtail_headless_preview"]
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": conf.env.dict("HEADLESS_PREVIEW_CLIENT_URLS", default={}),
+    "REDIRECT_ON_PREVIEW": True,
+}
+CMS_PREVIEW_TOKEN_SECONDS = conf.env.int("CMS_PREVIEW_TOKEN_SECONDS", default=300)
+
 WAGTAIL_SITE_NAME = conf.env.str("WAGTAIL_SITE_NAME", default="Human rights platform")
 WAGTAILADMIN_BASE_URL = conf.env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -191,3 +207,36 @@ else:
 # not atomic). Production requires Redis, where the warning stays active.
 if globals()["CACHES"]["default"]["BACKEND"].endswith(".FileBasedCache"):
     SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W001"]
+
+# --- Publish events, webhooks and content API caching (cms.events) ---
+# What each setting means: docs/cms.md, "Publish events and caching".
+INSTALLED_APPS += ["cms.events"]
+# Admin changes run in one transaction with the publish events they record.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "cms.events.middleware.AdminTransactionMiddleware",
+)
+CMS_WEBHOOK_ENDPOINTS = webhooks.parse_endpoints(conf.env.dict("CMS_WEBHOOK_ENDPOINTS", default={}))
+CMS_WEBHOOK_TIMEOUT = conf.env.float("CMS_WEBHOOK_TIMEOUT", default=10.0)
+CMS_WEBHOOK_MAX_ATTEMPTS = conf.env.int("CMS_WEBHOOK_MAX_ATTEMPTS", default=12)
+CELERY_BEAT_SCHEDULE = {
+    "cms-sweep-webhook-deliveries": {
+        "task": "cms.events.tasks.sweep_webhook_deliveries",
+        "schedule": 60.0,
+    },
+}
+# Content API responses: how long clients and proxies may keep them, and the server cache.
+CMS_API_CACHE_MAX_AGE = conf.env.int("CMS_API_CACHE_MAX_AGE", default=60)
+CMS_API_CACHE_STALE_WHILE_REVALIDATE = conf.env.int(
+    "CMS_API_CACHE_STALE_WHILE_REVALIDATE", default=300
+)
+CMS_API_CACHE_TIMEOUT = conf.env.int("CMS_API_CACHE_TIMEOUT", default=600)
+# A CDN or proxy cache purged by publish events (Wagtail's frontend cache backends).
+WAGTAILFRONTENDCACHE = {}
+if frontend_cache_url := conf.env.str("CMS_FRONTEND_CACHE_URL", default=""):
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "cms.events.frontend_cache.PurgeHTTPBackend",
+        "LOCATION": frontend_cache_url,
+        "TIMEOUT": conf.env.float("CMS_FRONTEND_CACHE_TIMEOUT", default=5.0),
+    }
+CMS_FRONTEND_CACHE_PURGE_PREFIX = conf.env.bool("CMS_FRONTEND_CACHE_PURGE_PREFIX", default=True)

@@ -10,6 +10,7 @@ from wagtail.search import index
 from cms.api.serializers import COUNTRY, TAXON, ImageField, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
+from cms.core.preview import HeadlessPreviewPage
 
 
 class RiskLevel(models.TextChoices):
@@ -41,7 +42,7 @@ class StoryPermissionTester(PagePermissionTester):
         return super().can_publish()
 
 
-class DefenderStoryPage(Page):
+class DefenderStoryPage(HeadlessPreviewPage, Page):
     display_name = models.CharField(
         max_length=150, help_text="The name or pseudonym shown to the public"
     )

@@ -12,18 +12,27 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection, transaction
+from django.db.models import BooleanField, F, OuterRef
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from platform_common.mailchimp import MailchimpError, subscriber_hash
-from subscriber_service.audience.clients.mailchimp import AudienceClient, MemberData
+from subscriber_service.audience.clients.mailchimp import (
+    AudienceClient,
+    BatchResult,
+    MemberData,
+    marketing_permissions,
+    member_body,
+)
 from subscriber_service.audience.models import SyncState
 from subscriber_service.outbox.services import GiveUp, RetryLater, outbox_enqueue
 from subscriber_service.subscriptions.models import ConsentRecord, Interest, Subscriber
@@ -120,53 +129,78 @@ def audience_resync(
     slots themselves (shared with every other worker) make sure Mailchimp
     never sees more than its limit. A batch that meets an error that can
     clear is tried again with backoff; members Mailchimp refuses are
-    recorded on their rows.
+    recorded on their rows. Rows are read as they are needed (at most twice
+    as many batches as there are slots are read ahead), so memory stays flat
+    however large the audience.
     """
     client = client or AudienceClient()
     batch_size = min(batch_size or settings.MAILCHIMP_SYNC["BATCH_SIZE"], 500)
     queryset = (
         queryset if queryset is not None else Subscriber.objects.filter(status__in=SYNCED_STATUSES)
     )
-    mapped = _mapped_interests()
-    chosen: dict[int, set[int]] = {}
-    through = Subscriber.interests.through
-    for subscriber_id, interest_id in through.objects.values_list("subscriber_id", "interest_id"):
-        chosen.setdefault(subscriber_id, set()).add(interest_id)
+    # 100,000 members have only a handful of interest combinations and two statuses: the
+    # parts of a body members share are built once and reused (bodies are only serialised).
+    mapped = [(i.pk, i.mailchimp_interest_id) for i in _mapped_interests()]
     permission = settings.MAILCHIMP_SYNC["MARKETING_PERMISSION_ID"]
+    interests_of: dict[tuple[int, ...], dict[str, bool]] = {}
+    permissions_of: dict[str, list | None] = {}
 
-    def member(row: Subscriber) -> MemberData:
-        picked = chosen.get(row.pk, set())
-        return MemberData(
-            email=row.email,
-            status=row.status,
-            name=row.name,
-            language=row.language,
-            interests={i.mailchimp_interest_id: i.pk in picked for i in mapped},
-            marketing_permission_id=permission,
-        )
+    def bodies(batch: list[tuple]) -> list[dict]:
+        built = []
+        for _pk, email, status, name, language, chosen in batch:
+            key = tuple(chosen)
+            interests = interests_of.get(key)
+            if interests is None:
+                interests = interests_of[key] = {iid: ipk in key for ipk, iid in mapped}
+            if status not in permissions_of:
+                permissions_of[status] = marketing_permissions(permission, status)
+            built.append(
+                member_body(email, status, name, language, interests, permissions_of[status])
+            )
+        return built
 
+    def send(batch: list[tuple]) -> tuple[list[tuple], BatchResult]:
+        return batch, _with_retries(lambda: client.batch_upsert_bodies(bodies(batch)))
+
+    chosen_interests = ArraySubquery(
+        Subscriber.interests.through.objects.filter(subscriber_id=OuterRef("pk"))
+        .order_by("interest_id")
+        .values("interest_id")
+    )
     rows = (
-        queryset.only("pk", "email", "status", "name", "language")
-        .order_by("pk")
+        queryset.order_by("pk")
+        .values_list("pk", "email", "status", "name", "language", chosen_interests)
         .iterator(chunk_size=2000)
     )
     report = ResyncReport()
     workers = settings.MAILCHIMP["MAX_CONNECTIONS"]
 
-    def send(batch: list[Subscriber]):
-        result = _with_retries(lambda: client.batch_upsert([member(row) for row in batch]))
-        return batch, result
+    def record(future: Future) -> None:
+        batch, result = future.result()
+        report.calls += 1
+        report.members += len(batch)
+        report.created += result.created
+        report.updated += result.updated
+        report.errors += len(result.errors)
+        _record_batch(batch, result.errors)
+        if progress:
+            progress(len(batch))
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch, result in pool.map(send, _chunks(rows, batch_size)):
-            report.calls += 1
-            report.members += len(batch)
-            report.created += result.created
-            report.updated += result.updated
-            report.errors += len(result.errors)
-            _record_batch(batch, result.errors)
-            if progress:
-                progress(len(batch))
+        in_flight: set[Future] = set()
+        try:
+            for batch in _chunks(rows, batch_size):
+                if len(in_flight) >= 2 * workers:
+                    done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(future)
+                in_flight.add(pool.submit(send, batch))
+            for future in as_completed(in_flight):
+                record(future)
+        except BaseException:
+            for future in in_flight:
+                future.cancel()
+            raise
     return report
 
 
@@ -183,16 +217,27 @@ def _with_retries(call, *, attempts: int = 6):
     raise AssertionError("unreachable")
 
 
-def _record_batch(batch: list[Subscriber], errors: dict[str, str]) -> None:
-    now = timezone.now()
-    ok = [row.pk for row in batch if row.email not in errors]
-    for status in SYNCED_STATUSES:
-        Subscriber.objects.filter(pk__in=ok, status=status).update(
-            mailchimp_status=status, mailchimp_synced_at=now, mailchimp_error=""
-        )
-    for row in batch:
-        if row.email in errors:
-            Subscriber.objects.filter(pk=row.pk).update(mailchimp_error=errors[row.email][:500])
+def _record_batch(batch: list[tuple], errors: dict[str, str]) -> None:
+    """Mark a batch's rows synced as they were sent, and note the members Mailchimp refused.
+
+    One statement for the whole batch, with its ids bound as a single array, not 500
+    parameters. A row that is no longer subscribed or unsubscribed is left alone.
+    """
+    ok = [row[0] for row in batch if row[1] not in errors] if errors else [row[0] for row in batch]
+    Subscriber.objects.filter(_pk_in_array(ok), status__in=SYNCED_STATUSES).update(
+        mailchimp_status=F("status"), mailchimp_synced_at=timezone.now(), mailchimp_error=""
+    )
+    if errors:
+        for row in batch:
+            if row[1] in errors:
+                Subscriber.objects.filter(pk=row[0]).update(mailchimp_error=errors[row[1]][:500])
+
+
+def _pk_in_array(ids: list[int]) -> RawSQL:
+    """``pk = ANY(%s)`` with ``ids`` as one array parameter (``pk__in`` binds one per id)."""
+    column = connection.ops.quote_name(Subscriber._meta.pk.column)
+    # Only the model's own column name is formatted in; the ids are a bound parameter.
+    return RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611
 
 
 # --- Changes made on Mailchimp's side -------------------------------------------------

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.core.tests.factories import SectionPageFactory, home_page
 from cms.images.tests.factories import ImageFactory
-from cms.monitor.models import ArticleAuthor
+from cms.monitor.models import ArticleAuthor, ArticleRelatedPage
 from cms.monitor.tests.factories import ArticlePageFactory, MonitorIndexPageFactory
 from cms.stories.models import RiskLevel
 from cms.stories.tests.test_defender_story_safety import DefenderStoryPageFactory
@@ -181,30 +181,77 @@ def test_a_high_risk_story_never_shows_what_its_safety_fields_hide(client):
     get(client, "/api/v2/pages/?type=stories.DefenderStoryPage&real_name=Secretname", status=400)
 
 
-def test_a_full_article_listing_runs_the_same_number_of_queries_at_1_20_and_100(client, monitor):
+def test_a_full_article_listing_runs_ten_queries_at_1_20_and_100_items(client, monitor):
     countries = [CountryFactory(iso_code=code) for code in ("KE", "CN", "EG")]
     themes = [ThemeFactory() for _ in range(3)]
-    person = PersonFactory(photo=ImageFactory())
-    fields = "date,kind,summary,hero_image,body,countries,themes,programme,authors,tags"
-    url = f"{ARTICLES}&limit=100&fields={fields}"
+    people = [PersonFactory(photo=ImageFactory()) for _ in range(2)]
+    chosen = SectionPageFactory(parent=monitor.get_parent(), title="Chosen elsewhere")
+    url = f"{ARTICLES}&limit=100&fields=*"
     counts = {}
     created = 0
     for size in (1, 20, 100):
         while created < size:
             article = ArticlePageFactory(
-                parent=monitor, countries=countries[: 1 + created % 3], themes=themes[:2]
+                parent=monitor,
+                countries=countries[: 1 + created % 3],
+                themes=themes[:2],
+                body=[
+                    {
+                        "type": "rich_text",
+                        "value": f'<p><a linktype="page" id="{monitor.pk}">Monitor</a> and '
+                        f'<a linktype="page" id="{chosen.pk}">more</a>.</p>',
+                    }
+                ],
             )
             article.tags.add("un", "defenders")
-            ArticleAuthor.objects.create(page=article, person=person)
+            for person in people:
+                ArticleAuthor.objects.create(page=article, person=person)
+            if created % 2:
+                ArticleRelatedPage.objects.create(page=article, related=chosen)
             article.save_revision().publish()
             created += 1
         get(client, url)  # makes the renditions once
+        # Another URL than the warm-up's, so that no response cache answers it.
         with CaptureQueriesContext(connection) as queries:
-            data = get(client, url)
-        assert len(data["items"]) == size
-        assert data["items"][0]["tags"] == ["defenders", "un"]
+            data = get(client, f"{url}&offset=0")
+        items = data["items"]
+        assert len(items) == size
+        assert items[0]["tags"] == ["defenders", "un"]
+        assert {len(item["authors"]) for item in items} == {2}
+        assert all(item["hero_image"]["renditions"]["webp_400"]["url"] for item in items)
+        assert all(author["photo"]["renditions"] for author in items[0]["authors"])
+        assert 'href="http://localhost/monitor/"' in items[0]["body"][0]["value"]
+        assert "related_articles" in items[0]
         counts[size] = len(queries)
 
-    assert counts[1] == counts[20] == counts[100], counts
-    # Wagtail's own page queries (privacy restrictions, site, count) take 9 of these.
-    assert counts[100] <= 15, counts
+    # The privacy restrictions, the count, the articles, then one query each for
+    # countries, themes, tags, authors, renditions, related articles and
+    # rich-text links; the site and its languages come from the cache.
+    assert counts == {1: 10, 20: 10, 100: 10}, counts
+    assert counts[100] <= 10
+
+
+def test_related_articles_are_the_same_in_a_listing_as_in_the_detail(client, monitor):
+    environment, courts = ThemeFactory(), ThemeFactory()
+    kenya = CountryFactory(iso_code="KE")
+    first = ArticlePageFactory(parent=monitor, themes=[environment, courts], countries=[kenya])
+    close = ArticlePageFactory(parent=monitor, themes=[environment, courts])
+    closer = ArticlePageFactory(parent=monitor, themes=[environment, courts], countries=[kenya])
+    far = ArticlePageFactory(parent=monitor, themes=[courts])
+    ArticlePageFactory(parent=monitor)  # shares nothing
+    chooser = ArticlePageFactory(parent=monitor, themes=[environment])
+    ArticleRelatedPage.objects.create(page=chooser, related=far, sort_order=0)
+    ArticleRelatedPage.objects.create(page=chooser, related=first, sort_order=1)
+    draft = ArticlePageFactory(parent=monitor, themes=[environment, courts], countries=[kenya])
+    draft.unpublish()
+
+    listing = {
+        item["id"]: [related["id"] for related in item["related_articles"]]
+        for item in get(client, f"{ARTICLES}&fields=related_articles")["items"]
+    }
+
+    assert listing[first.pk] == [closer.pk, close.pk, chooser.pk]
+    assert listing[chooser.pk] == [far.pk, first.pk]
+    for pk, related in listing.items():
+        detail = get(client, f"/api/v2/pages/{pk}/")
+        assert [item["id"] for item in detail["related_articles"]] == related

@@ -94,7 +94,8 @@ def test_an_article_with_every_block_and_its_taxonomies_renders(client, monitor)
     assert "375+" in html and "defenders trained" in html
     assert "Photo: Jane Doe" in html
     assert 'href="/monitor/"' in html  # rich-text page link resolved
-    assert 'name="interests" value="appeals"' in html
+    # The signup block links to the hosted form with its interests chosen (no address in URLs).
+    assert '/subscribe/?interests=monitor,appeals"' in html
     assert "Amara Okafor" in html
     assert "Environmental defenders" in html and "Kenya" in html
 

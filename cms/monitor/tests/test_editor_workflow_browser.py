@@ -5,12 +5,10 @@ by pytest-django's live server.
 """
 
 import re
-import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connections
 
 from cms.core.tests.factories import home_page
 from cms.images.tests.factories import ImageFactory
@@ -18,41 +16,7 @@ from cms.monitor.models import ArticlePage
 from cms.monitor.tests.factories import MonitorIndexPageFactory
 from cms.taxonomy.tests.factories import CountryFactory
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="needs Debian's chromium package (installed by .ci/run)",
-    ),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between browser steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-        # ORM calls made while Playwright runs get connections of their own
-        # context; close them, or the test database cannot be dropped.
-        connections.close_all()
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def account(username, group):

@@ -23,6 +23,40 @@ from platform_common.mailchimp import (
 )
 
 
+def member_body(
+    email: str,
+    status: str,
+    name: str,
+    language: str,
+    interests: dict[str, bool],
+    marketing_permissions: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The JSON body Mailchimp gets for one member: the one place its shape is written.
+
+    ``marketing_permissions`` comes from :func:`marketing_permissions`. Callers that build
+    thousands of bodies may pass the same ``interests`` and ``marketing_permissions``
+    objects to many members: bodies are only serialised, never changed.
+    """
+    body: dict[str, Any] = {
+        "email_address": email,
+        "status": status,
+        "merge_fields": {"FNAME": name},
+        "language": language,
+    }
+    if interests:
+        body["interests"] = interests
+    if marketing_permissions:
+        body["marketing_permissions"] = marketing_permissions
+    return body
+
+
+def marketing_permissions(permission_id: str, status: str) -> list[dict[str, Any]] | None:
+    """The marketing permission a member has: granted while subscribed; None if not set up."""
+    if not permission_id:
+        return None
+    return [{"marketing_permission_id": permission_id, "enabled": status == "subscribed"}]
+
+
 @dataclass(frozen=True)
 class MemberData:
     """What Mailchimp should hold about one member."""
@@ -35,22 +69,14 @@ class MemberData:
     marketing_permission_id: str = ""
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "email_address": self.email,
-            "status": self.status,
-            "merge_fields": {"FNAME": self.name},
-            "language": self.language,
-        }
-        if self.interests:
-            body["interests"] = self.interests
-        if self.marketing_permission_id:
-            body["marketing_permissions"] = [
-                {
-                    "marketing_permission_id": self.marketing_permission_id,
-                    "enabled": self.status == "subscribed",
-                }
-            ]
-        return body
+        return member_body(
+            self.email,
+            self.status,
+            self.name,
+            self.language,
+            self.interests,
+            marketing_permissions(self.marketing_permission_id, self.status),
+        )
 
 
 @dataclass(frozen=True)
@@ -87,16 +113,17 @@ class AudienceClient:
 
     def batch_upsert(self, members: list[MemberData]) -> BatchResult:
         """Create or update up to 500 members in one call (Mailchimp's batch subscribe)."""
-        if len(members) > 500:
+        return self.batch_upsert_bodies([member.body() for member in members])
+
+    def batch_upsert_bodies(self, bodies: list[dict[str, Any]]) -> BatchResult:
+        """:meth:`batch_upsert` for bodies already built with :func:`member_body`."""
+        if len(bodies) > 500:
             raise ValueError("Mailchimp takes at most 500 members per batch")
         answer = (
             self.transport.request(
                 "POST",
                 f"/lists/{self.audience_id}",
-                body={
-                    "members": [member.body() for member in members],
-                    "update_existing": True,
-                },
+                body={"members": bodies, "update_existing": True},
             )
             or {}
         )

@@ -244,3 +244,30 @@ def test_no_log_line_holds_an_address_or_its_mailchimp_id(mailchimp, signup, api
     failures = "\n".join(OutboxMessage.objects.values_list("last_error", flat=True))
     assert address not in failures
     assert subscriber_hash(address) not in failures
+
+
+def test_a_resync_records_refused_members_and_marks_the_others_synced_as_sent(mailchimp):
+    news = Interest.objects.get(key="news")
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(email="kept@rights.org", status=Status.SUBSCRIBED, language="fr"),
+            Subscriber(email="left@rights.org", status=Status.UNSUBSCRIBED, language="es"),
+            Subscriber(email="refused@example.org", status=Status.SUBSCRIBED, language="en"),
+            Subscriber(email="waiting@rights.org", status=Status.PENDING, language="en"),
+        ]
+    )
+    Subscriber.objects.get(email="kept@rights.org").interests.set([news])
+
+    report = services.audience_resync(batch_size=2)
+
+    assert (report.members, report.calls, report.created, report.errors) == (3, 2, 2, 1)
+    synced = {s.email: s for s in Subscriber.objects.all()}
+    assert synced["kept@rights.org"].mailchimp_status == "subscribed"
+    assert synced["left@rights.org"].mailchimp_status == "unsubscribed"
+    assert synced["refused@example.org"].mailchimp_synced_at is None
+    assert "looks fake or invalid" in synced["refused@example.org"].mailchimp_error
+    assert synced["waiting@rights.org"].mailchimp_synced_at is None
+    assert mailchimp.member("kept@rights.org")["interests"] == interest_ids("news")
+    assert mailchimp.member("left@rights.org")["status"] == "unsubscribed"
+    assert mailchimp.member("waiting@rights.org") is None
+    assert mailchimp.spec_violations == []
