@@ -34,7 +34,7 @@ def backing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backing]:
         import redis
 
         # A database of its own, emptied first, so no stale task from an earlier run is met.
-        redis_url = with_path(redis_url, "/13")
+        redis_url = with_path(redis_url, f"/{os.environ.get('CROSS_SERVICE_REDIS_DB', '13')}")
         redis.Redis.from_url(redis_url).flushdb()
     backing = Backing(
         var_dir=tmp_path_factory.mktemp("var"),
