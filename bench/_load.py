@@ -3,8 +3,9 @@
 Each client thread connects from its own loopback address (127.0.P.T), so the
 per-network limits of the service count the clients as it would count a crowd
 of supporters rather than one very busy address. Work is a list of prepared
-request bodies (or none, for GETs) handed out per thread before the clock
-starts; a thread stops at the deadline or when its bodies run out.
+request bodies (POSTs) or of URLs (GETs, each sent once), or none (the same GET
+again and again), handed out per thread before the clock starts; a thread
+stops at the deadline or when its work runs out.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _client(
     process_index: int,
     thread_index: int,
     url: str,
-    bodies: list[dict] | None,
+    bodies: list[dict | str] | None,
     start_at: float,
     deadline: float,
     timeout: float,
@@ -90,6 +91,8 @@ def _client(
             try:
                 if body is None:
                     response = session.get(url, timeout=timeout)
+                elif isinstance(body, str):
+                    response = session.get(body, timeout=timeout)
                 else:
                     response = session.post(url, json=body, timeout=timeout)
             except requests.RequestException as error:
@@ -97,7 +100,7 @@ def _client(
                 continue
             local.latencies.append(time.perf_counter() - sent)
             local.statuses[response.status_code] += 1
-            if body is not None and response.status_code == 202:
+            if isinstance(body, dict) and response.status_code == 202:
                 local.accepted.append(body["email"])
     finally:
         session.close()
@@ -109,7 +112,7 @@ def _client(
 def _process(
     process_index: int,
     url: str,
-    work: list[list[dict] | None],
+    work: list[list[dict | str] | None],
     start_at: float,
     duration: float,
     timeout: float,
@@ -147,14 +150,19 @@ def run_phase(
     processes: int,
     threads: int,
     bodies: list[dict] | None = None,
+    urls: list[str] | None = None,
     timeout: float = 30.0,
 ) -> PhaseResult:
-    """GET ``url`` (no bodies) or POST each body once, for ``duration`` seconds."""
+    """GET ``url`` (no bodies), POST each body once, or GET each of ``urls`` once.
+
+    For ``duration`` seconds, or until the work runs out.
+    """
     clients = processes * threads
-    if bodies is None:
-        shares: list[list[dict] | None] = [None] * clients
+    work: list[dict | str] | None = urls if urls is not None else bodies
+    if work is None:
+        shares: list[list[dict | str] | None] = [None] * clients
     else:
-        shares = [bodies[index::clients] for index in range(clients)]
+        shares = [work[index::clients] for index in range(clients)]
     # Time for the processes to start and unpickle their share before the clock runs.
     start_at = time.time() + 1.5
     context = multiprocessing.get_context("spawn")

@@ -65,6 +65,7 @@ class Scratch:
     """A database and a folder of one benchmark run, and the environment of its service."""
 
     kind: str
+    service: str = SERVICE
     database: str = ""
     var_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-")))
     env: dict[str, str] = field(default_factory=dict)
@@ -84,7 +85,7 @@ class Scratch:
         self.env = base_environment(self.var_dir)
         self.env.update(
             {
-                "DJANGO_SETTINGS_MODULE": f"{SERVICE}.settings.production",
+                "DJANGO_SETTINGS_MODULE": f"{self.service}.settings.production",
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": redis_url(),
                 "SECRET_KEY": secrets.token_urlsafe(50),
@@ -94,7 +95,7 @@ class Scratch:
 
     def manage(self, *args: str) -> None:
         subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-            [sys.executable, str(REPO_ROOT / SERVICE / "manage.py"), *args],
+            [sys.executable, str(REPO_ROOT / self.service / "manage.py"), *args],
             env=self.env,
             cwd=REPO_ROOT,
             check=True,
@@ -113,8 +114,8 @@ class Scratch:
 
 
 @contextmanager
-def scratch(kind: str, extra_env: dict[str, str]) -> Iterator[Scratch]:
-    run = Scratch(kind)
+def scratch(kind: str, extra_env: dict[str, str], *, service: str = SERVICE) -> Iterator[Scratch]:
+    run = Scratch(kind, service=service)
     try:
         run.create(extra_env)
         yield run

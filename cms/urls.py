@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -17,6 +18,12 @@ urlpatterns = [
     path("admin/2fa/", include("cms.accounts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/schema/", SpectacularAPIView.as_view(), name="content-api-schema"),
+    path(
+        "api/v2/docs/",
+        SpectacularSwaggerView.as_view(url_name="content-api-schema"),
+        name="content-api-docs",
+    ),
     path("api/v2/", api_router.urls),
 ]
 

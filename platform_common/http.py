@@ -59,14 +59,21 @@ class ServiceHttpClient:
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def request(
+        self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any
+    ) -> requests.Response:
+        """Send a request; ``timeout`` overrides the client's for a call known to be slow."""
         headers = dict(kwargs.pop("headers", None) or {})
         if request_id := get_guid():
             headers.setdefault("X-Request-ID", request_id)
         url = f"{self.base_url}/{path.lstrip('/')}"
         try:
             response = self.session.request(
-                method, url, headers=headers, timeout=self.timeout, **kwargs
+                method,
+                url,
+                headers=headers,
+                timeout=self.timeout if timeout is None else timeout,
+                **kwargs,
             )
         except requests.RequestException as error:
             raise ServiceUnavailableError(f"{method} {url} failed: {error}") from error

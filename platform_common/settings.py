@@ -19,6 +19,7 @@ MIDDLEWARE_BEFORE_SESSIONS = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_guid.middleware.guid_middleware",
     "corsheaders.middleware.CorsMiddleware",
+    "platform_common.middleware.DatabaseUnavailableMiddleware",
 ]
 MIDDLEWARE_FROM_SESSIONS = [
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,8 +74,13 @@ def common_settings(service: str) -> dict[str, Any]:
                 "rest_framework.authentication.SessionAuthentication",
             ],
             "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "platform_common.schema.ProblemAutoSchema",
             "EXCEPTION_HANDLER": "platform_common.api.problem_exception_handler",
+            "DEFAULT_PARSER_CLASSES": [
+                "platform_common.api.JSONParser",
+                "rest_framework.parsers.FormParser",
+                "rest_framework.parsers.MultiPartParser",
+            ],
             "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
             "PAGE_SIZE": 20,
         },

@@ -8,6 +8,12 @@ from subscriber_service.abuse.apis import ChallengeApi
 from subscriber_service.audience.apis import MailchimpWebhookView
 from subscriber_service.subscriptions.apis import OneClickUnsubscribeView
 
+# Under /api/, what Django refuses, an unknown address or a crash answers problem
+# details like every other API error.
+handler400 = "platform_common.api.bad_request"
+handler404 = "platform_common.api.not_found"
+handler500 = "platform_common.api.server_error"
+
 urlpatterns = [
     *platform_urlpatterns,
     path("admin/", admin.site.urls),

@@ -92,6 +92,10 @@ def service_environment(
             # A cheap proof of work: the tests solve it like a browser would.
             "ALTCHA_MAX_NUMBER": "2000",
             "OUTBOX_SWEEP_SECONDS": "5",
+            # Calls between services: generous, for a small machine running everything.
+            "CMS_TIMEOUT": "30",
+            "SUBSCRIBER_SERVICE_TIMEOUT": "30",
+            "NEWSLETTER_SERVICE_TIMEOUT": "30",
             # Publish events: the CMS signs them, the newsletter service verifies them.
             "CMS_WEBHOOK_ENDPOINTS": (
                 f"newsletter_service=http://127.0.0.1:{ports['newsletter_service']}"
@@ -153,3 +157,15 @@ def platform(
     finally:
         for service in services.values():
             service.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """More time per test here than in the unit suites.
+
+    The first test to use ``platform`` pays for starting three services with
+    their migrations (and a test may load the CMS's demo content), which on a
+    small, busy machine can take longer than the 300 s every other test gets.
+    """
+    for item in items:
+        if item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(900))

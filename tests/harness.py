@@ -161,6 +161,7 @@ class ServiceProcesses:
     log_dir: Path
     web: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
+    beat: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -205,7 +206,11 @@ class ServiceProcesses:
         )
         wait_for_http(f"{self.url}/healthz", process=self.web)
 
-    def start_worker(self) -> None:
+    def start_worker(self, *, pool: str = "solo", concurrency: int = 1, node: str = "") -> None:
+        """The Celery worker; with ``prefork`` tasks run in child processes, as in production.
+
+        ``node`` names a second worker of the same service (Celery node names must differ).
+        """
         self.worker = self._spawn(
             "worker",
             [
@@ -216,16 +221,24 @@ class ServiceProcesses:
                 "-Q",
                 self.name,
                 "--pool",
-                "solo",
+                pool,
+                "--concurrency",
+                str(concurrency),
                 "--loglevel",
                 "INFO",
                 "-n",
-                f"{self.name}@%h",
+                f"{node or self.name}@%h",
             ],
         )
 
+    def start_beat(self) -> None:
+        """Celery beat: the service's periodic tasks (sweepers), its schedule file in VAR_DIR."""
+        self.beat = self._spawn(
+            "beat", [str(BIN / "celery"), "-A", self.name, "beat", "--loglevel", "INFO"]
+        )
+
     def stop(self) -> None:
-        for process in (self.web, self.worker):
+        for process in (self.web, self.worker, self.beat):
             if process is not None:
                 stop_process(process)
 

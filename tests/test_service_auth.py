@@ -44,3 +44,22 @@ def test_a_credential_is_refused_by_every_service_it_was_not_issued_for(
         if other.name == callee:
             continue
         assert whoami(other, {"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/v1/campaigns/", "/api/v1/audience/"])
+def test_the_campaign_api_takes_the_cms_credential_and_refuses_every_other(
+    platform, service_tokens, path
+):
+    url = f"{platform['newsletter_service'].url}{path}"
+    cms = service_tokens[("cms", "newsletter_service")]
+    # What the newsletter service was issued to call the others: not a way in here.
+    others = [token for (caller, _), token in service_tokens.items() if caller != "cms"]
+
+    accepted = requests.get(url, headers={"Authorization": f"Bearer {cms}"}, timeout=30)
+
+    # The audience comes from the subscriber service, called with the newsletter's credential.
+    assert accepted.status_code == 200, accepted.text[:300]
+    assert requests.get(url, timeout=5).status_code == 401
+    for token in others:
+        refused = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=5)
+        assert refused.status_code == 401

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from wagtail.models import Page
 from wagtail_headless_preview.models import PagePreview
 
+from cms.api.schema import described
 from cms.api.views import PagesViewSet
 from cms.core.preview import HeadlessPreviewPage
 
@@ -73,6 +74,7 @@ def preview_page(*, content_type: str | None, token: str | None) -> Page:
     return page
 
 
+@described("page_preview")
 class PagePreviewViewSet(PagesViewSet):
     """``/api/v2/page_preview/?content_type=...&token=...``: a draft, shown as a page's detail."""
 

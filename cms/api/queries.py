@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.http.request import split_domain_port
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.utils import BadRequestError
@@ -91,11 +92,13 @@ def public_pages(request):
     What ``wagtail.api.querysets.get_public_pages_queryset`` returns, in one
     query (the privacy restrictions) instead of three.
     """
-    if request.GET.get("site"):
+    if site := request.GET.get("site"):
         try:
             return get_public_pages_queryset(request)
         except ValueError as error:
-            raise BadRequestError(str(error)) from error
+            raise BadRequestError(f"site: {error}") from error
+        except Http404:
+            raise BadRequestError(f"site: no site has the hostname {site!r}") from None
     row = _site_row(request)
     if row is None:
         return Page.objects.none()

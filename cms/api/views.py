@@ -1,5 +1,11 @@
+from http import HTTPStatus
+
+from django.http import Http404
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from wagtail.api.v2.filters import FieldsFilter
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -10,25 +16,72 @@ from cms.api.filters import (
     FieldsFilterWithoutTaxonomies,
     LocaleCheck,
     TaxonomyFilter,
+    naming_parameter,
 )
 from cms.api.queries import ConstantQueriesMixin
+from cms.api.schema import described
 from cms.monitor.models import ArticlePage
 from cms.stories.models import DefenderStoryPage
 
 
+class BoundedPagination(WagtailPagination):
+    """Wagtail's pagination, with an ``offset`` the database can take (a bigint)."""
+
+    MAX_OFFSET = 1_000_000_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "")
+        if offset.isdigit() and int(offset) > self.MAX_OFFSET:
+            raise BadRequestError(f"offset: must be at most {self.MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
 class PublicReadOnly:
-    """The content API is public and read-only: no credentials, no sessions."""
+    """The content API is public and read-only: no credentials, no sessions.
+
+    Its errors are problem details (RFC 9457) like every other JSON API of the
+    platform; ``message`` repeats ``detail`` for clients of Wagtail's own shape.
+    """
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    pagination_class = BoundedPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # What the database or the search backend would refuse with a 500.
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise BadRequestError(f"{name!r}: null characters are not allowed")
+        operator = request.GET.get("search_operator")
+        if operator is not None and operator not in ("and", "or"):
+            raise BadRequestError(f"search_operator: expected 'and' or 'or', got {operator!r}")
+
+    def handle_exception(self, exc):
+        if isinstance(exc, BadRequestError | Http404):
+            status = 400 if isinstance(exc, BadRequestError) else 404
+            detail = str(exc) or HTTPStatus(status).phrase
+            return Response(
+                {
+                    "type": "about:blank",
+                    "title": HTTPStatus(status).phrase,
+                    "status": status,
+                    "detail": detail,
+                    "message": detail,
+                },
+                status=status,
+                content_type="application/problem+json",
+            )
+        return super().handle_exception(exc)
 
 
+@described("pages")
 class PagesViewSet(PublicReadOnly, CachedEndpointMixin, ConstantQueriesMixin, PagesAPIViewSet):
     filter_backends = [
         LocaleCheck,
         TaxonomyFilter,
         *(
-            FieldsFilterWithoutTaxonomies if backend is FieldsFilter else backend
+            FieldsFilterWithoutTaxonomies if backend is FieldsFilter else naming_parameter(backend)
             for backend in PagesAPIViewSet.filter_backends
         ),
     ]
@@ -43,12 +96,16 @@ class PagesViewSet(PublicReadOnly, CachedEndpointMixin, ConstantQueriesMixin, Pa
         return queryset
 
 
+@described("documents")
 class PublicDocumentsViewSet(PublicReadOnly, CachedEndpointMixin, DocumentsAPIViewSet):
-    pass
+    filter_backends = [naming_parameter(backend) for backend in DocumentsAPIViewSet.filter_backends]
 
 
+@described("images")
 class PublicImagesViewSet(PublicReadOnly, CachedEndpointMixin, ImagesAPIViewSet):
     """Images, less those a defender story hides (a face that must not be shown)."""
+
+    filter_backends = [naming_parameter(backend) for backend in ImagesAPIViewSet.filter_backends]
 
     def get_queryset(self):
         hidden = DefenderStoryPage.objects.filter(show_face=False, photo__isnull=False).values(

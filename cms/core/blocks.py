@@ -38,6 +38,14 @@ INTERESTS = [
 ]
 
 
+def absolute_url(url: str, context=None) -> str:
+    """A site-relative URL made absolute with the API request's host (as renditions are)."""
+    request = (context or {}).get("request")
+    if request is None or not url or not url.startswith("/"):
+        return url
+    return request.build_absolute_uri(url)
+
+
 def image_representation(image, *, caption: str = "", request=None) -> dict[str, Any] | None:
     """An image as the API shows it everywhere: alt, credit, size and renditions, plus caption."""
     from cms.api.serializers import image_data
@@ -161,7 +169,7 @@ class CallToActionBlock(blocks.StructBlock):
         if value["page"]:
             link = value["page"].specific.full_url
         elif value["document"]:
-            link = value["document"].url
+            link = absolute_url(value["document"].url, context)
         else:
             link = value["url"]
         return {"action": value["action"], "text": value["text"], "url": link}
@@ -181,7 +189,7 @@ class DocumentDownloadBlock(blocks.StructBlock):
         return {
             "id": document.pk,
             "title": value["label"] or document.title,
-            "url": document.url,
+            "url": absolute_url(document.url, context),
             "file_extension": document.file_extension,
             "file_size": document.file_size,
         }
@@ -200,7 +208,7 @@ class RelatedContentBlock(blocks.StructBlock):
         return {
             "heading": value["heading"],
             "pages": [
-                {"id": page.pk, "title": page.title, "url": page.specific.url}
+                {"id": page.pk, "title": page.title, "url": page.specific.full_url}
                 for page in value["pages"]
                 if page.live
             ],

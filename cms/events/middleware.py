@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Admin screens whose POSTs call another service and change nothing here: a
+# network call must never run inside an open transaction.
+NON_ATOMIC_PREFIXES = ("/admin/newsletters/",)
 
 
 class AdminTransactionMiddleware:
@@ -20,7 +23,11 @@ class AdminTransactionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in SAFE_METHODS or not request.path.startswith("/admin/"):
+        if (
+            request.method in SAFE_METHODS
+            or not request.path.startswith("/admin/")
+            or request.path.startswith(NON_ATOMIC_PREFIXES)
+        ):
             return self.get_response(request)
         with transaction.atomic():
             response = self.get_response(request)

@@ -12,6 +12,7 @@ from platform_common.settings import (
     MIDDLEWARE_FROM_SESSIONS,
     PLATFORM_APPS,
     common_settings,
+    spectacular_settings,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -130,6 +131,26 @@ CORS_ALLOW_CREDENTIALS = False
 # Content API: up to 100 items a page.
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_BASE_URL = conf.env.str("WAGTAILAPI_BASE_URL", default="http://127.0.0.1:8000")
+# Its OpenAPI schema at /api/v2/schema/ and Swagger UI at /api/v2/docs/: the
+# content API alone (cms.api.schema_urls), with components made from the page
+# models and their blocks (cms.api.schema).
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS = {
+    **spectacular_settings(
+        "Content API",
+        "Published pages, images and documents of the CMS, for external sites. "
+        "A guide with examples: docs/content_api.md.",
+    ),
+    "SERVE_URLCONF": "cms.api.schema_urls",
+    # The deploy check would build a schema of every URL, Wagtail's own admin
+    # API included, which is not ours to describe; cms/api/tests/test_schema.py
+    # validates the content API's schema (--validate --fail-on-warn) instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.schema.add_components",
+    ],
+}
 
 # RSS and Atom feeds of the Monitor: how many of the latest articles they list.
 MONITOR_FEED_LIMIT = conf.env.int("CMS_MONITOR_FEED_LIMIT", default=20)
@@ -240,3 +261,14 @@ if frontend_cache_url := conf.env.str("CMS_FRONTEND_CACHE_URL", default=""):
         "TIMEOUT": conf.env.float("CMS_FRONTEND_CACHE_TIMEOUT", default=5.0),
     }
 CMS_FRONTEND_CACHE_PURGE_PREFIX = conf.env.bool("CMS_FRONTEND_CACHE_PURGE_PREFIX", default=True)
+
+# --- "Send as newsletter" from the Wagtail admin (cms.newsletters) ---
+# The newsletter service's API, called with the CMS's own credential
+# (NEWSLETTER_SERVICE_URL, NEWSLETTER_SERVICE_TOKEN, NEWSLETTER_SERVICE_TIMEOUT
+# for reads); building, testing and sending an email may take longer, but
+# must end before gunicorn's worker timeout (30 s, deploy/gunicorn.conf.py).
+INSTALLED_APPS += ["cms.newsletters"]
+NEWSLETTER_SERVICE = {
+    **conf.remote_service("newsletter_service"),
+    "send_timeout": conf.env.float("NEWSLETTER_SERVICE_SEND_TIMEOUT", default=20.0),
+}

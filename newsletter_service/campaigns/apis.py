@@ -23,9 +23,13 @@ from rest_framework.views import APIView
 
 from newsletter_service.campaigns import selectors, services
 from newsletter_service.campaigns.actors import actor_of
-from newsletter_service.campaigns.errors import ContentInvalid
+from newsletter_service.campaigns.errors import ContentInvalid, DependencyUnavailable
 from newsletter_service.campaigns.idempotency import HEADER, idempotent
 from newsletter_service.campaigns.models import Campaign
+from newsletter_service.content.clients.subscribers import (
+    SubscriberServiceError,
+    SubscriberServiceUnavailable,
+)
 from platform_common.auth import CallingService
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -71,8 +75,13 @@ class DigestFiltersSerializer(serializers.Serializer):
     until = serializers.DateTimeField(read_only=True)
 
 
+class DigestFiltersOutputSerializer(DigestFiltersSerializer):
+    # Set when the digest is scheduled or sent; other campaigns have no filters at all.
+    until = serializers.DateTimeField(required=False)
+
+
 class CampaignOutputSerializer(serializers.ModelSerializer):
-    digest_filters = DigestFiltersSerializer()
+    digest_filters = DigestFiltersOutputSerializer()
     interests = serializers.ListField(child=serializers.CharField())
     page_ids = serializers.ListField(child=serializers.IntegerField())
     render_warnings = serializers.ListField(child=serializers.CharField())
@@ -158,10 +167,16 @@ class CampaignListCreateApi(CampaignApi):
         parameters=[
             OpenApiParameter("state", enum=Campaign.State.values),
             OpenApiParameter("kind", enum=Campaign.Kind.values),
+            OpenApiParameter(
+                "page_id",
+                int,
+                many=True,
+                description="Only campaigns built from this CMS page (repeat for any of several).",
+            ),
             OpenApiParameter("limit", int),
             OpenApiParameter("offset", int),
         ],
-        responses=CampaignPageSerializer,
+        responses={200: CampaignPageSerializer, 400: PROBLEM},
     )
     def get(self, request: Request) -> Response:
         state, kind = request.query_params.get("state"), request.query_params.get("kind")
@@ -169,9 +184,16 @@ class CampaignListCreateApi(CampaignApi):
             raise ContentInvalid(f"state: unknown state {state!r}.", extra={"field": "state"})
         if kind and kind not in Campaign.Kind.values:
             raise ContentInvalid(f"kind: unknown kind {kind!r}.", extra={"field": "kind"})
+        page_ids = []
+        for value in request.query_params.getlist("page_id"):
+            if not (value.isascii() and value.isdigit() and len(value) <= 12):
+                raise ContentInvalid(
+                    f"page_id: {value!r} is not a page id.", extra={"field": "page_id"}
+                )
+            page_ids.append(int(value))
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(
-            selectors.campaign_list(state=state, kind=kind), request, view=self
+            selectors.campaign_list(state=state, kind=kind, page_ids=page_ids), request, view=self
         )
         return paginator.get_paginated_response(CampaignOutputSerializer(page, many=True).data)
 
@@ -180,7 +202,13 @@ class CampaignListCreateApi(CampaignApi):
         summary="Create a draft",
         request=InputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: CampaignOutputSerializer, 400: PROBLEM, 503: PROBLEM},
+        responses={
+            201: CampaignOutputSerializer,
+            400: PROBLEM,
+            409: PROBLEM,
+            422: PROBLEM,
+            503: PROBLEM,
+        },
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -221,7 +249,7 @@ class CampaignDetailApi(CampaignApi):
         operation_id="campaigns_update",
         summary="Edit a draft",
         request=InputSerializer,
-        responses={200: CampaignOutputSerializer, 400: PROBLEM, 409: PROBLEM},
+        responses={200: CampaignOutputSerializer, 400: PROBLEM, 404: PROBLEM, 409: PROBLEM},
     )
     def patch(self, request: Request, campaign_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -248,7 +276,7 @@ class CampaignPreviewApi(CampaignApi):
         operation_id="campaigns_preview",
         summary="Render the email (live CMS content for a draft, the snapshot otherwise)",
         request=None,
-        responses={200: PreviewSerializer, 400: PROBLEM, 503: PROBLEM},
+        responses={200: PreviewSerializer, 400: PROBLEM, 404: PROBLEM, 503: PROBLEM},
     )
     def post(self, request: Request, campaign_id: int) -> Response:
         rendered = services.campaign_preview(campaign=self.campaign(campaign_id))
@@ -281,7 +309,10 @@ class CampaignTestApi(CampaignApi):
         summary="Send a test to up to 10 addresses",
         request=InputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: OutputSerializer, 400: PROBLEM, 409: PROBLEM, 502: PROBLEM, 503: PROBLEM},
+        responses={
+            **{code: PROBLEM for code in (400, 404, 409, 422, 502, 503)},
+            200: OutputSerializer,
+        },
     )
     @idempotent
     def post(self, request: Request, campaign_id: int) -> Response:
@@ -307,7 +338,10 @@ class CampaignScheduleApi(CampaignApi):
         summary="Freeze the content and schedule the send",
         request=InputSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: CampaignOutputSerializer, 400: PROBLEM, 409: PROBLEM, 503: PROBLEM},
+        responses={
+            **{code: PROBLEM for code in (400, 404, 409, 422, 503)},
+            200: CampaignOutputSerializer,
+        },
     )
     @idempotent
     def post(self, request: Request, campaign_id: int) -> Response:
@@ -342,7 +376,10 @@ def _action_schema(operation_id: str, summary: str):
         summary=summary,
         request=ReasonSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: CampaignOutputSerializer, 400: PROBLEM, 409: PROBLEM, 503: PROBLEM},
+        responses={
+            **{code: PROBLEM for code in (400, 404, 409, 422, 503)},
+            200: CampaignOutputSerializer,
+        },
     )
 
 
@@ -416,3 +453,34 @@ class CampaignTransitionsApi(CampaignApi):
     def get(self, request: Request, campaign_id: int) -> Response:
         transitions = selectors.campaign_transitions(campaign=self.campaign(campaign_id))
         return Response(self.OutputSerializer(transitions, many=True).data)
+
+
+class AudienceApi(CampaignApi):
+    """The audiences a campaign can have, for the CMS's "Send as newsletter" screen."""
+
+    @extend_schema_serializer(component_name="AudienceOptions")
+    class OutputSerializer(serializers.Serializer):
+        class InterestSerializer(serializers.Serializer):
+            key = serializers.SlugField()
+            labels = serializers.DictField(
+                child=serializers.CharField(), help_text="Label per language code."
+            )
+
+        languages = serializers.ListField(child=serializers.CharField())
+        interests = InterestSerializer(many=True)
+
+    @extend_schema(
+        operation_id="audience_options",
+        summary="Interests (from the subscriber service) and languages a campaign can target",
+        responses={200: OutputSerializer, 503: PROBLEM},
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            options = selectors.audience_options()
+        except SubscriberServiceUnavailable as error:
+            raise DependencyUnavailable(
+                f"The subscriber service cannot be reached; try again later. ({error})"
+            ) from error
+        except SubscriberServiceError as error:
+            raise DependencyUnavailable(str(error)) from error
+        return Response(self.OutputSerializer(options).data)

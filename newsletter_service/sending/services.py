@@ -59,6 +59,7 @@ State = Campaign.State
 
 # Longer than a sync can take (a few provider calls, each waiting at most about a
 # minute for a connection slot plus its timeout) and than the task's time limit.
+# The default of NEWSLETTER_SYNC_LEASE_SECONDS (see sync_lease), and a test send's lease.
 LEASE = timedelta(minutes=6)
 MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 5
@@ -197,6 +198,15 @@ def sync_queue(campaign_id: int, *, countdown: float = 0) -> None:
         logger.warning("campaign %s sync not queued; the sweeper will", campaign_id)
 
 
+def sync_lease() -> timedelta:
+    """How long a claimed sync is left alone: ``NEWSLETTER_SYNC_LEASE_SECONDS`` (6 minutes).
+
+    Also how long a campaign claimed by a worker that died waits before the
+    sweeper queues it again and its provider status is checked.
+    """
+    return timedelta(seconds=settings.NEWSLETTER_SYNC_LEASE_SECONDS)
+
+
 def _claim(campaign_id: int) -> tuple[Campaign, int] | None:
     now = timezone.now()
     with transaction.atomic():
@@ -209,7 +219,7 @@ def _claim(campaign_id: int) -> tuple[Campaign, int] | None:
         if campaign is None:
             return None
         campaign.sync_attempts += 1
-        campaign.sync_lease_until = now + LEASE
+        campaign.sync_lease_until = now + sync_lease()
         campaign.save(update_fields=["sync_attempts", "sync_lease_until"])
     return campaign, campaign.sync_generation
 

@@ -57,6 +57,9 @@ NEWSLETTER_REPORT_REFRESH_SECONDS = env.float("NEWSLETTER_REPORT_REFRESH_SECONDS
 NEWSLETTER_REPORT_DAYS = env.int("NEWSLETTER_REPORT_DAYS", default=30)
 # How often unfinished sends, schedules and received events are looked at again.
 NEWSLETTER_SWEEP_SECONDS = env.float("NEWSLETTER_SWEEP_SECONDS", default=60.0)
+# How long a claimed campaign sync is left alone before the sweeper may run it again
+# (newsletter_service.sending.services.sync_lease): longer than a sync can take.
+NEWSLETTER_SYNC_LEASE_SECONDS = env.float("NEWSLETTER_SYNC_LEASE_SECONDS", default=360.0)
 
 # Signed publish webhooks from the CMS (platform_common.webhooks): the shared
 # secret, and the previous one while it is being rotated.

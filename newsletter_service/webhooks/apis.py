@@ -35,6 +35,11 @@ class WebhookRefused(ApplicationError):
     title = "Webhook refused"
 
 
+class WebhookTooLarge(ApplicationError):
+    status_code = 413
+    title = "Webhook too large"
+
+
 class WebhooksNotConfigured(ApplicationError):
     status_code = 503
     title = "Webhooks not configured"
@@ -59,6 +64,8 @@ class CmsEventReceiveApi(APIView):
             202: inline_serializer("CmsEventReceived", {"status": serializers.CharField()}),
             200: OpenApiResponse(description="Already received: acknowledged, not handled again"),
             401: OpenApiResponse(description="Bad or missing signature, or an old timestamp"),
+            413: OpenApiResponse(description="A body over 256 KiB"),
+            503: OpenApiResponse(description="No secret configured: events cannot be verified"),
         },
         auth=[],
     )
@@ -67,7 +74,7 @@ class CmsEventReceiveApi(APIView):
         if not secrets:
             raise WebhooksNotConfigured("CMS_WEBHOOK_SECRET is not set: events cannot be verified.")
         if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            raise ApplicationError("The event is too large.")
+            raise WebhookTooLarge(f"The event is too large: at most {MAX_BODY_BYTES} bytes.")
         body = request.body
         try:
             webhook_id = verify(
@@ -81,7 +88,8 @@ class CmsEventReceiveApi(APIView):
             raise WebhookRefused(str(error)) from error
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: nested deeper than Python decodes (a 500 before).
             raise ApplicationError("The event is not JSON.") from None
         if not isinstance(payload, dict):
             raise ApplicationError("The event is not a JSON object.")

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -21,6 +22,8 @@ class Recorder(BaseHTTPRequestHandler):
             return self.answer(503, {"detail": "busy"})
         if self.path == "/missing":
             return self.answer(404, {"detail": "not found"})
+        if self.path == "/slow":
+            time.sleep(0.5)
         if self.path == "/down":
             return self.answer(503, {"detail": "down"})
         return self.answer(200, {"ok": True})
@@ -89,3 +92,11 @@ def test_client_turns_a_refused_connection_into_unavailable():
 
     with pytest.raises(ServiceUnavailableError):
         client.get_json("/anything")
+
+
+def test_a_call_may_wait_longer_than_the_clients_timeout_when_it_says_so(server):
+    client = ServiceHttpClient(base_url=server, timeout=0.2, retries=0)
+
+    with pytest.raises(ServiceUnavailableError):
+        client.request("GET", "/slow")
+    assert client.request("GET", "/slow", timeout=3).json() == {"ok": True}

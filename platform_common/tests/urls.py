@@ -1,3 +1,5 @@
+from django.db import IntegrityError, OperationalError
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework import exceptions, serializers
 from rest_framework.request import Request
@@ -36,8 +38,26 @@ class ThrottledApi(APIView):
         raise exceptions.Throttled(wait=42)
 
 
+class DatabaseErrorApi(APIView):
+    """Raises what the database driver raised (``?error=integrity`` for a bug, else an outage)."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request: Request) -> Response:
+        if request.query_params.get("error") == "integrity":
+            raise IntegrityError("duplicate key value violates unique constraint")
+        raise OperationalError('connection to server at "10.0.0.5", port 5432 failed')
+
+
+def database_error_page(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("server closed the connection unexpectedly")
+
+
 urlpatterns = [
     *platform_urlpatterns,
+    path("database-error", DatabaseErrorApi.as_view()),
+    path("database-error-page", database_error_page),
     path("cms-only", CmsOnlyApi.as_view()),
     path("echo", EchoApi.as_view()),
     path("throttled", ThrottledApi.as_view()),

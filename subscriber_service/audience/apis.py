@@ -14,6 +14,7 @@ import hmac
 import logging
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -42,6 +43,11 @@ class MailchimpWebhookView(View):
         return HttpResponse("ok", content_type="text/plain")
 
     def post(self, request: HttpRequest, secret: str) -> HttpResponse:
+        try:
+            request.POST  # noqa: B018 (parsed here, so a body over the limit is named)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return _problem(413, f"The event is too large: at most {limit} bytes are accepted.")
         kind = request.POST.get("type", "")
         list_id = request.POST.get("data[list_id]", "")
         if list_id != settings.MAILCHIMP["AUDIENCE_ID"]:

@@ -16,6 +16,7 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,10 +27,6 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[OutboxMessage], None]
 HANDLERS: dict[str, Handler] = {}
 
-# How long a claimed message is left alone before the sweeper may try it again:
-# longer than any handler runs (a Mailchimp call waits at most about a minute
-# for a connection slot plus its own timeout).
-LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 15
 BACKOFF_BASE_SECONDS = 5
 # Shorter than the broker's visibility timeout (3600 s), so a delayed retry is
@@ -74,6 +71,17 @@ def _queue(message_id: int, *, countdown: float) -> None:
         logger.warning("outbox message %s not queued; the sweeper will", message_id)
 
 
+def lease() -> timedelta:
+    """How long a claimed message is left alone before the sweeper may try it again.
+
+    ``OUTBOX_LEASE_SECONDS`` (3 minutes by default): longer than any handler
+    runs (a Mailchimp call waits at most about a minute for a connection slot
+    plus its own timeout), and as short as that allows, since it is how long a
+    message claimed by a worker that died waits to be tried again.
+    """
+    return timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+
+
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff with full jitter, capped below the broker's visibility timeout."""
     ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
@@ -91,7 +99,7 @@ def _claim(message_id: int) -> OutboxMessage | None:
         if message is None:
             return None
         message.attempts += 1
-        message.next_attempt_at = now + LEASE
+        message.next_attempt_at = now + lease()
         message.save(update_fields=["attempts", "next_attempt_at"])
     return message
 

@@ -71,6 +71,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Bodies of public endpoints are small: refuse the rest before parsing them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
+# Sites listed in CORS_ALLOWED_ORIGINS may call the public API (/api/v1/) from a
+# browser, without credentials; hosted pages, the admin and internal endpoints never
+# answer cross-origin requests.
+CORS_URLS_REGEX = r"^/api/v1/"
+CORS_ALLOW_CREDENTIALS = False
+
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {
@@ -79,6 +85,10 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
+
+# How long a claimed outbox message is left alone before the sweeper may try it again
+# (subscriber_service.outbox.services.lease): longer than any handler can run.
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=180.0)
 
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {

@@ -44,6 +44,17 @@ PRIVACY_ACCEPTED = (
 )
 
 
+# Error answers of this API's own rules; the plumbing's (a body that cannot be
+# parsed, throttling) are added by platform_common.schema.ProblemAutoSchema.
+LINK_NOT_VALID = OpenApiResponse(description="The link was altered or is not one of ours.")
+LINK_GONE = OpenApiResponse(description="The link expired, or was used already.")
+ABUSE_LIMITS = {
+    413: OpenApiResponse(description="The body is over SIGNUP_MAX_REQUEST_BYTES."),
+    429: OpenApiResponse(description="Too many signups from this network or for this address."),
+    503: OpenApiResponse(description="Abuse limits cannot be counted and failing open is off."),
+}
+
+
 class PublicApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -94,7 +105,11 @@ class SubscriptionCreateApi(RequestSizeLimitMixin, PublicApi):
     @extend_schema(
         summary="Sign up (double opt-in)",
         request=InputSerializer,
-        responses={202: MessageSerializer, 400: OpenApiResponse(description="Invalid field")},
+        responses={
+            202: MessageSerializer,
+            400: OpenApiResponse(description="Invalid field"),
+            **ABUSE_LIMITS,
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -113,7 +128,11 @@ class SubscriptionCreateApi(RequestSizeLimitMixin, PublicApi):
 
 
 class SubscriptionConfirmApi(PublicApi):
-    @extend_schema(summary="Confirm a signup", request=TokenSerializer, responses=StatusSerializer)
+    @extend_schema(
+        summary="Confirm a signup",
+        request=TokenSerializer,
+        responses={200: StatusSerializer, 400: LINK_NOT_VALID, 410: LINK_GONE},
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -129,13 +148,18 @@ class PreferencesSerializer(serializers.Serializer):
 
 
 class PreferencesApi(PublicApi):
-    @extend_schema(summary="Read preferences", responses=PreferencesSerializer)
+    @extend_schema(
+        summary="Read preferences",
+        responses={200: PreferencesSerializer, 400: LINK_NOT_VALID, 410: LINK_GONE},
+    )
     def get(self, request: Request, token: str) -> Response:
         subscriber = services.subscriber_by_token(token)
         return Response(PreferencesSerializer(selectors.preferences_of(subscriber)).data)
 
     @extend_schema(
-        summary="Change preferences", request=PreferencesSerializer, responses=PreferencesSerializer
+        summary="Change preferences",
+        request=PreferencesSerializer,
+        responses={200: PreferencesSerializer, 410: LINK_GONE},
     )
     def patch(self, request: Request, token: str) -> Response:
         subscriber = services.subscriber_by_token(token)
@@ -152,7 +176,11 @@ class PreferencesApi(PublicApi):
 
 
 class UnsubscribeApi(PublicApi):
-    @extend_schema(summary="Unsubscribe", request=TokenSerializer, responses=StatusSerializer)
+    @extend_schema(
+        summary="Unsubscribe",
+        request=TokenSerializer,
+        responses={200: StatusSerializer, 410: LINK_GONE},
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -163,7 +191,9 @@ class UnsubscribeApi(PublicApi):
 
 class ResubscribeApi(PublicApi):
     @extend_schema(
-        summary="Undo an unsubscribe", request=TokenSerializer, responses=StatusSerializer
+        summary="Undo an unsubscribe",
+        request=TokenSerializer,
+        responses={200: StatusSerializer, 410: LINK_GONE},
     )
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)
@@ -185,7 +215,7 @@ class PrivacyRequestApi(PublicApi):
     @extend_schema(
         summary="Ask for an export or an erasure (a link is emailed)",
         request=InputSerializer,
-        responses={202: MessageSerializer},
+        responses={202: MessageSerializer, 429: ABUSE_LIMITS[429], 503: ABUSE_LIMITS[503]},
     )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -200,7 +230,10 @@ class PrivacyExportApi(PublicApi):
     @extend_schema(
         summary="Export everything held about the address (the link works once)",
         request=TokenSerializer,
-        responses=inline_serializer("PrivacyExport", {"email": serializers.EmailField()}),
+        responses={
+            200: inline_serializer("PrivacyExport", {"email": serializers.EmailField()}),
+            410: LINK_GONE,
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)
@@ -212,7 +245,7 @@ class PrivacyEraseApi(PublicApi):
     @extend_schema(
         summary="Erase the address here and in Mailchimp (the link works once)",
         request=TokenSerializer,
-        responses={204: None},
+        responses={204: None, 410: LINK_GONE},
     )
     def post(self, request: Request) -> Response:
         serializer = TokenSerializer(data=request.data)

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from subscriber_service.outbox.services import GiveUp, RetryLater
@@ -44,8 +45,8 @@ def _send(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     with translation.override(subscriber.language):
-        subject = render_to_string(f"subscriptions/email/{template}_subject.txt", context)
-        text = render_to_string(f"subscriptions/email/{template}.txt", context)
+        subject = _render_text(f"subscriptions/email/{template}_subject.txt", context)
+        text = _render_text(f"subscriptions/email/{template}.txt", context)
         html = render_to_string(f"subscriptions/email/{template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()), body=text, to=[subscriber.email], headers=headers
@@ -64,6 +65,14 @@ def _send(
         raise GiveUp(f"SMTP {error.smtp_code}") from error
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
         raise RetryLater(f"mail server unreachable: {type(error).__name__}") from error
+
+
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template, unescaped: "Rights & Justice" or "n'avez" stay as written.
+
+    Only the HTML part is HTML; entities in a text part or a subject are shown as typed.
+    """
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def send_confirmation(subscriber: Subscriber) -> None:

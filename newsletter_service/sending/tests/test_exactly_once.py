@@ -80,6 +80,19 @@ def test_a_worker_killed_after_mailchimp_accepted_the_send_does_not_send_twice(
     assert sending.campaign_sync(campaign_id=campaign.pk).result == "skipped"
 
 
+def test_a_claimed_sync_is_held_for_the_configured_lease(sending_campaign, settings):
+    assert sending.sync_lease() == timedelta(minutes=6)  # the default
+    settings.NEWSLETTER_SYNC_LEASE_SECONDS = 9
+
+    campaign, _ = sending._claim(sending_campaign.pk)
+
+    held = (campaign.sync_lease_until - timezone.now()).total_seconds()
+    assert 8 < held <= 9
+    # Held: a redelivered task and the sweeper leave it alone until the lease ends.
+    assert sending.campaign_sync(campaign_id=campaign.pk).result == "skipped"
+    assert sending.campaigns_sweep() == 0
+
+
 def test_a_campaign_created_at_mailchimp_by_a_worker_that_died_is_found_not_made_twice(
     sending_campaign, mailchimp
 ):

@@ -89,7 +89,7 @@ def test_the_sweeper_requeues_due_messages_and_a_claimed_one_after_its_lease(cal
     seen, _ = calls
     due = OutboxMessage.objects.create(kind="test_kind")
     claimed = OutboxMessage.objects.create(
-        kind="test_kind", attempts=1, next_attempt_at=timezone.now() + services.LEASE
+        kind="test_kind", attempts=1, next_attempt_at=timezone.now() + services.lease()
     )
     done = OutboxMessage.objects.create(kind="test_kind", status=OutboxMessage.Status.DONE)
 
@@ -104,6 +104,22 @@ def test_the_sweeper_requeues_due_messages_and_a_claimed_one_after_its_lease(cal
     assert services.outbox_sweep() == 1
     assert seen == [due.pk, claimed.pk]
     assert done.pk not in seen
+
+
+def test_a_claim_holds_the_message_for_the_configured_lease(calls, settings):
+    seen, _ = calls
+    message = OutboxMessage.objects.create(kind="test_kind")
+    assert services.lease() == timedelta(minutes=3)  # the default
+    settings.OUTBOX_LEASE_SECONDS = 7
+
+    claimed = services._claim(message.pk)
+
+    held = (claimed.next_attempt_at - timezone.now()).total_seconds()
+    assert 6 < held <= 7
+    # Held: neither the task's second copy nor the sweeper touches it.
+    assert services.outbox_deliver_message(message_id=message.pk) == "skipped"
+    assert services.outbox_sweep() == 0
+    assert seen == []
 
 
 def test_a_message_of_an_unknown_kind_fails_instead_of_looping():
