@@ -26,6 +26,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
+    # When the sweeper last queued it: a task still waiting in a long queue is
+    # not queued again before SWEEP_REQUEUE_AFTER has passed.
+    swept_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

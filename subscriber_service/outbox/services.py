@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from subscriber_service.outbox.models import OutboxMessage
@@ -144,15 +144,29 @@ def _finish(message: OutboxMessage, status: str, error: str) -> None:
 SCRUB_WHEN_DONE = {"mailchimp_erase"}
 
 
+# A message the sweeper queued is not queued again for this long, unless its
+# task ran meanwhile: behind a backlog, every sweep would otherwise add one more
+# copy of every waiting task (the copies are harmless, only wasteful).
+SWEEP_REQUEUE_AFTER = timedelta(minutes=5)
+
+
 def outbox_sweep(*, limit: int = 1000) -> int:
-    """Queue every message that is due and not done; return how many were queued."""
-    due = list(
-        OutboxMessage.objects.filter(
-            status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now()
+    """Queue every message that is due, not done, and not queued by a recent sweep."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+            .filter(
+                models.Q(swept_at__isnull=True)
+                | models.Q(swept_at__lte=now - SWEEP_REQUEUE_AFTER)
+                # Claimed (or retried) since the sweep queued it: its task ran.
+                | models.Q(swept_at__lt=models.F("next_attempt_at") - lease())
+            )
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
         )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+        OutboxMessage.objects.filter(pk__in=due).update(swept_at=now)
     for message_id in due:
         _queue(message_id, countdown=0)
     return len(due)

@@ -292,22 +292,21 @@ def test_every_form_needs_its_csrf_token(moderator, article, newsletter_service)
     assert newsletter_service.requests_to("POST", f"/api/v1/campaigns/{campaign['id']}/send/") == []
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_call_to_the_newsletter_service_runs_outside_any_transaction(
-    client, article, newsletter_service, monkeypatch
+    client, moderator, article, newsletter_service, monkeypatch
 ):
-    # A real transaction: inside a test's usual one, every call would look wrapped.
     from django.db import connection
 
     from cms.newsletters.clients import NewsletterServiceClient
 
-    client.force_login(account("moderator", "Moderators"))
     campaign = newsletter_service.add_campaign(page_ids=[article.pk])
-    in_transaction = []
+    # The test itself runs in a transaction: count the blocks opened on top of it.
+    baseline = len(connection.atomic_blocks)
+    depths = []
     original = NewsletterServiceClient.request
 
     def recording(self, *args, **kwargs):
-        in_transaction.append(connection.in_atomic_block)
+        depths.append(len(connection.atomic_blocks))
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(NewsletterServiceClient, "request", recording)
@@ -317,4 +316,4 @@ def test_the_call_to_the_newsletter_service_runs_outside_any_transaction(
         {"action": "send", "send-confirm": "on", "send-idempotency_key": "t1"},
     )
 
-    assert in_transaction and not any(in_transaction)
+    assert depths and set(depths) == {baseline}

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from subscriber_service.outbox import services
@@ -126,3 +127,33 @@ def test_a_message_of_an_unknown_kind_fails_instead_of_looping():
     message = OutboxMessage.objects.create(kind="nobody_handles_this")
 
     assert services.outbox_deliver_message(message_id=message.pk) == "failed"
+
+
+def test_a_message_waiting_in_the_queue_is_not_queued_again_by_every_sweep(
+    calls, settings, monkeypatch
+):
+    seen, _ = calls
+    queued = []
+    # A broker with a backlog: the sweep queues, nothing runs yet.
+    monkeypatch.setattr(services, "_queue", lambda message_id, countdown: queued.append(message_id))
+    message = OutboxMessage.objects.create(kind="test_kind")
+
+    assert [services.outbox_sweep() for _ in range(3)] == [1, 0, 0]
+    assert queued == [message.pk]
+
+    # Long after, the task still has not run (lost with a broker restart): queued again.
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        swept_at=timezone.now() - services.SWEEP_REQUEUE_AFTER - timedelta(seconds=1)
+    )
+    assert services.outbox_sweep() == 1
+    # Its task ran, claimed it and died: due again once the lease is over, not 5 minutes later.
+    monkeypatch.undo()
+    claimed = services._claim(message.pk)
+    assert claimed is not None
+    # Time passes beyond the lease: move every moment back by it.
+    shift = services.lease() + timedelta(seconds=1)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=F("next_attempt_at") - shift, swept_at=F("swept_at") - shift
+    )
+    assert services.outbox_sweep() == 1
+    assert seen == [message.pk]
