@@ -175,6 +175,13 @@ class PreferencesApi(PublicApi):
         return Response(PreferencesSerializer(selectors.preferences_of(subscriber)).data)
 
 
+def token_from(request: Request) -> str:
+    """The ``token`` of a link-based request body, or a 400 naming it."""
+    serializer = TokenSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["token"]
+
+
 class UnsubscribeApi(PublicApi):
     @extend_schema(
         summary="Unsubscribe",
@@ -182,9 +189,7 @@ class UnsubscribeApi(PublicApi):
         responses={200: StatusSerializer, 410: LINK_GONE},
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        subscriber = services.subscriber_by_token(serializer.validated_data["token"])
+        subscriber = services.subscriber_by_token(token_from(request))
         subscriber = services.subscription_unsubscribe(subscriber=subscriber, source="api")
         return Response({"status": subscriber.status})
 
@@ -196,9 +201,7 @@ class ResubscribeApi(PublicApi):
         responses={200: StatusSerializer, 410: LINK_GONE},
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        subscriber = services.subscriber_by_token(serializer.validated_data["token"])
+        subscriber = services.subscriber_by_token(token_from(request))
         subscriber = services.subscription_resubscribe(subscriber=subscriber, source="api")
         return Response({"status": subscriber.status})
 
