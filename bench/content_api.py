@@ -33,12 +33,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import getpass
 import json
 import os
 import random
-import re
-import shutil
 import subprocess
 import sys
 import time
@@ -61,6 +58,7 @@ from bench._support import (
     use_environment,
 )
 from tests.harness import free_port, stop_process, wait_for_http
+from tests.nginx import nginx_version, start_nginx
 
 LISTING = "pages/?type=monitor.ArticlePage&fields=*&limit=20"
 DETAIL = "pages/{id}/?fields=*"
@@ -71,7 +69,6 @@ WARM_UP_SECONDS = 2.0
 CACHE_LAYER_OF_STATIC = 0.70
 APP_CACHED_OF_FLOOR = 0.50
 UNCACHED_OVER_STOCK = 4.0
-NGINX_SOURCE = REPO_ROOT / "deploy" / "nginx.conf"
 
 
 # --- content ----------------------------------------------------------------------------------
@@ -266,107 +263,6 @@ def start_gunicorn(env: dict[str, str], *, port: int, workers: int, log: Path):
     return process
 
 
-def nginx_config(*, folder: Path, upstream_port: int, port: int, workers: int) -> str:
-    """``deploy/nginx.conf``'s content API cache, on 127.0.0.1, plus a static file location.
-
-    Taken from that file: the cache zone (its folder moved here), the maps the
-    cache and the proxied headers use, the proxy settings every location
-    inherits and the ``location /api/v2/`` block of the CMS's server, so the
-    bench follows the deployment's cache as it changes. Left out: TLS, the
-    other services, the purge listener (nothing is published while measuring)
-    and the access log.
-    """
-    # Without comments, and without the blank lines they leave.
-    source = re.sub(r"\n(\s*\n)+", "\n", re.sub(r"#[^\n]*", "", NGINX_SOURCE.read_text()))
-    cache_path = re.search(r"^    (proxy_cache_path\s[^;]*;)", source, re.M)
-    proxy = re.findall(r"^    (proxy_(?!cache_path)[a-z_]+\s[^;]*;)", source, re.M)
-    maps = re.findall(
-        r"^    (map [^{]*\$(?:req_id|cms_api_no_cache) \{.*?^    \})", source, re.M | re.S
-    )
-    location = re.search(r"^        (location /api/v2/ \{.*?^        \})", source, re.M | re.S)
-    if not (cache_path and proxy and len(maps) == 2 and location):
-        raise SystemExit(f"{NGINX_SOURCE} no longer has the parts the benchmark reuses")
-    zone = re.sub(r"/var/cache/nginx/cms-api", str(folder / "cache"), cache_path.group(1))
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / 'temp' / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""
-worker_processes {workers};
-user {getpass.getuser()};
-daemon off;
-pid {folder / "nginx.pid"};
-error_log {folder / "error.log"} warn;
-events {{
-    worker_connections 1024;
-}}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    server_tokens off;
-    sendfile on;
-    keepalive_timeout 65s;
-    access_log off;
-{temp}
-    {maps[0]}
-    {maps[1]}
-    {zone}
-    {chr(10).join("    " + line for line in proxy).lstrip()}
-    upstream cms {{
-        server 127.0.0.1:{upstream_port};
-        keepalive 16;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        server_name _;
-        {location.group(1)}
-        location /bench/static/ {{
-            alias {folder / "static"}/;
-        }}
-    }}
-}}
-"""
-
-
-def start_nginx(*, folder: Path, upstream_port: int, workers: int):
-    """nginx in a folder of its own, in the foreground of its own session; None without nginx."""
-    binary = shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None
-    )
-    if binary is None:
-        return None, 0
-    port = free_port()
-    for name in ("cache", "static", "temp"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    config = folder / "nginx.conf"
-    config.write_text(
-        nginx_config(folder=folder, upstream_port=upstream_port, port=port, workers=workers)
-    )
-    command = [binary, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(config)]
-    checked = subprocess.run(  # noqa: S603 (nginx from the system)
-        [*command, "-t"], capture_output=True, text=True, timeout=30
-    )
-    if checked.returncode != 0:
-        raise SystemExit(f"nginx -t failed:\n{checked.stderr}")
-    with (folder / "nginx.out").open("ab") as output:
-        process = subprocess.Popen(  # noqa: S603
-            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    wait_for_http(f"http://127.0.0.1:{port}/bench/static/", process=process)
-    return process, port
-
-
-def nginx_version() -> str:
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    try:
-        output = subprocess.run(  # noqa: S603
-            [binary, "-v"], capture_output=True, text=True, timeout=10
-        ).stderr
-    except OSError:
-        return "nginx not installed"
-    return output.strip().split(":")[-1].strip().replace("/", " ")
-
-
 # --- measuring ----------------------------------------------------------------------------------
 
 
@@ -558,12 +454,15 @@ def main() -> int:
 
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(db.env, port=port, workers=args.workers, log=db.var_dir / "g.log")
-        nginx, nginx_port = None, 0
+        nginx = None
         try:
-            nginx, nginx_port = start_nginx(
-                folder=db.var_dir / "nginx", upstream_port=port, workers=os.cpu_count() or 1
+            nginx = start_nginx(
+                folder=db.var_dir / "nginx",
+                upstream_port=port,
+                workers=os.cpu_count() or 1,
+                static=True,
             )
-            servers = {"gunicorn": server.pid, "nginx": nginx.pid if nginx else 0}
+            servers = {"gunicorn": server.pid, "nginx": nginx.process.pid if nginx else 0}
             threads_per_worker = db.env.get("GUNICORN_THREADS", "8")
             print(
                 f"server   gunicorn, {args.workers} workers x {threads_per_worker} threads "
@@ -578,7 +477,7 @@ def main() -> int:
             ok = (
                 run_endpoints(
                     base=base,
-                    nginx_base=f"http://127.0.0.1:{nginx_port}" if nginx else "",
+                    nginx_base=nginx.url if nginx else "",
                     floor_dir=floor_dir,
                     static_dir=db.var_dir / "nginx" / "static",
                     article_ids=article_ids,
@@ -592,7 +491,7 @@ def main() -> int:
             )
         finally:
             if nginx is not None:
-                stop_process(nginx)
+                nginx.stop()
             stop_process(server)
     return 0 if ok else 1
 

@@ -99,6 +99,13 @@ TEMPLATES = [
 
 MEDIA_ROOT = conf.env.str("MEDIA_ROOT", default=str(conf.var_dir() / "cms" / "media"))
 MEDIA_URL = "/media/"
+# Files of images in a collection with a privacy restriction (defenders' faces
+# that must not be shown): never under MEDIA_ROOT, never served by the web
+# server; editors reach them through a permission-checked admin view
+# (cms.images.storage). Keep it out of MEDIA_ROOT and out of any web root.
+CMS_PRIVATE_MEDIA_ROOT = conf.env.str(
+    "CMS_PRIVATE_MEDIA_ROOT", default=str(conf.var_dir() / "cms" / "private-media")
+)
 
 # Complex page models can exceed Django's default of 1,000 form fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -114,6 +121,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 WAGTAILIMAGES_IMAGE_MODEL = "images.CustomImage"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.images.forms.SafeImageForm"
+WAGTAILIMAGES_RENDITION_STORAGE = "cms.images.storage.image_storage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
@@ -124,7 +132,7 @@ SUBSCRIBER_SERVICE_PUBLIC_URL = conf.env.str(
 
 # External sites (CORS_ALLOWED_ORIGINS) may read the content API from a
 # browser; nothing else of the CMS answers cross-origin requests.
-CORS_URLS_REGEX = r"^/api/v2/"
+CORS_URLS_REGEX = r"^/api/v[23]/"
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
 
@@ -135,6 +143,9 @@ WAGTAILAPI_BASE_URL = conf.env.str("WAGTAILAPI_BASE_URL", default="http://127.0.
 # content API alone (cms.api.schema_urls), with components made from the page
 # models and their blocks (cms.api.schema).
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]
+# API v3 (Wagtail 8's preview, read-only here: cms.api.v3) at /api/v3/, its OpenAPI
+# document at /api/v3/openapi.json; "ninja" serves its Swagger UI's files itself.
+INSTALLED_APPS += ["ninja"]
 SPECTACULAR_SETTINGS = {
     **spectacular_settings(
         "Content API",
@@ -260,7 +271,7 @@ if frontend_cache_url := conf.env.str("CMS_FRONTEND_CACHE_URL", default=""):
         "LOCATION": frontend_cache_url,
         "TIMEOUT": conf.env.float("CMS_FRONTEND_CACHE_TIMEOUT", default=5.0),
     }
-CMS_FRONTEND_CACHE_PURGE_PREFIX = conf.env.bool("CMS_FRONTEND_CACHE_PURGE_PREFIX", default=True)
+CMS_FRONTEND_CACHE_PURGE_PREFIX = conf.env.bool("CMS_FRONTEND_CACHE_PURGE_PREFIX", default=False)
 
 # --- "Send as newsletter" from the Wagtail admin (cms.newsletters) ---
 # The newsletter service's API, called with the CMS's own credential
