@@ -591,11 +591,14 @@ def run_endpoints(
             f"app-cached / floor         {ratio:6.1%} "
             f"(>= {APP_CACHED_OF_FLOOR:.0%}: {verdict(ratio, APP_CACHED_OF_FLOOR)})"
         )
-        ratio = figures["uncached"].rate / figures["stock"].rate
-        lines.append(
-            f"uncached / stock           {ratio:5.2f}x "
-            f"(>= {UNCACHED_OVER_STOCK:.0f}x: {verdict(ratio, UNCACHED_OVER_STOCK)})"
-        )
+        if figures["uncached"].rate and figures["stock"].rate:
+            ratio = figures["uncached"].rate / figures["stock"].rate
+            lines.append(
+                f"uncached / stock           {ratio:5.2f}x "
+                f"(>= {UNCACHED_OVER_STOCK:.0f}x: {verdict(ratio, UNCACHED_OVER_STOCK)})"
+            )
+        else:  # every URL was used by the warm-up: too few articles for the duration
+            lines.append("uncached / stock           not measured (more --articles needed)")
         for line in lines:
             print(f"  {endpoint:<8} {line}")
     print(
