@@ -3,13 +3,16 @@
 Each client thread connects from its own loopback address (127.0.P.T), so the
 per-network limits of the service count the clients as it would count a crowd
 of supporters rather than one very busy address. Work is a list of prepared
-request bodies (POSTs) or of URLs (GETs, each sent once), or none (the same GET
-again and again), handed out per thread before the clock starts; a thread
-stops at the deadline or when its work runs out.
+request bodies (POSTs) or of URLs (GETs, each sent once, or again and again in
+turn), or none (the same GET again and again), handed out per thread before the
+clock starts; a thread stops at the deadline, when its work runs out, or when
+the phase's stop event is set (``new_stop_event``: another phase running at the
+same time has ended).
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import threading
 import time
@@ -19,6 +22,9 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+
+# Set in each client process by the pool's initializer when the phase has a stop event.
+_stop_event: Any = None
 
 
 class _SourceAddressAdapter(HTTPAdapter):
@@ -67,6 +73,7 @@ def _client(
     thread_index: int,
     url: str,
     bodies: list[dict | str] | None,
+    repeat: bool,
     start_at: float,
     deadline: float,
     timeout: float,
@@ -77,10 +84,13 @@ def _client(
     session = requests.Session()
     adapter = _SourceAddressAdapter(f"127.0.{process_index + 1}.{thread_index + 1}")
     session.mount("http://", adapter)
-    work = iter(bodies) if bodies is not None else None
+    work = None
+    if bodies is not None:
+        work = itertools.cycle(bodies) if repeat and bodies else iter(bodies)
+    stop = _stop_event
     time.sleep(max(0.0, start_at - time.time()))
     try:
-        while time.time() < deadline:
+        while time.time() < deadline and not (stop is not None and stop.is_set()):
             body = None
             if work is not None:
                 body = next(work, None)
@@ -100,13 +110,23 @@ def _client(
                 continue
             local.latencies.append(time.perf_counter() - sent)
             local.statuses[response.status_code] += 1
-            if isinstance(body, dict) and response.status_code == 202:
+            if isinstance(body, dict) and 200 <= response.status_code < 300:
                 local.accepted.append(body["email"])
     finally:
         session.close()
         local.ended = time.time()
     with lock:
         result.merge(local)
+
+
+def _set_stop_event(event: Any) -> None:
+    global _stop_event
+    _stop_event = event
+
+
+def new_stop_event() -> Any:
+    """An event that ends a phase early (``run_phase(stop=...)``) when set from this process."""
+    return multiprocessing.get_context("spawn").Event()
 
 
 def _process(
@@ -116,6 +136,7 @@ def _process(
     start_at: float,
     duration: float,
     timeout: float,
+    repeat: bool = False,
 ) -> PhaseResult:
     result = PhaseResult(started=start_at)
     lock = threading.Lock()
@@ -127,6 +148,7 @@ def _process(
                 "thread_index": index,
                 "url": url,
                 "bodies": bodies,
+                "repeat": repeat,
                 "start_at": start_at,
                 "deadline": start_at + duration,
                 "timeout": timeout,
@@ -151,11 +173,20 @@ def run_phase(
     threads: int,
     bodies: list[dict] | None = None,
     urls: list[str] | None = None,
+    repeat: bool = False,
     timeout: float = 30.0,
+    start_at: float | None = None,
+    first_process: int = 0,
+    stop: Any = None,
 ) -> PhaseResult:
     """GET ``url`` (no bodies), POST each body once, or GET each of ``urls`` once.
 
-    For ``duration`` seconds, or until the work runs out.
+    For ``duration`` seconds, or until the work runs out. With ``repeat``, each
+    client GETs its share of ``urls`` in turn until the end. ``start_at`` (a
+    ``time.time()`` value) lets phases run side by side start together, and
+    ``first_process`` gives them distinct client addresses (its processes are
+    numbered from it: 127.0.<first_process + 1>.T, ...). ``stop``, from
+    :func:`new_stop_event`, ends the phase when set.
     """
     clients = processes * threads
     work: list[dict | str] | None = urls if urls is not None else bodies
@@ -163,15 +194,22 @@ def run_phase(
         shares: list[list[dict | str] | None] = [None] * clients
     else:
         shares = [work[index::clients] for index in range(clients)]
-    # Time for the processes to start and unpickle their share before the clock runs.
-    start_at = time.time() + 1.5
+    if start_at is None:
+        # Time for the processes to start and unpickle their share before the clock runs.
+        start_at = time.time() + 1.5
     context = multiprocessing.get_context("spawn")
-    with context.Pool(processes) as pool:
+    with context.Pool(processes, initializer=_set_stop_event, initargs=(stop,)) as pool:
         pending = [
             pool.apply_async(
                 _process,
-                (index, url, shares[index * threads : (index + 1) * threads], start_at, duration),
-                {"timeout": timeout},
+                (
+                    first_process + index,
+                    url,
+                    shares[index * threads : (index + 1) * threads],
+                    start_at,
+                    duration,
+                ),
+                {"timeout": timeout, "repeat": repeat},
             )
             for index in range(processes)
         ]

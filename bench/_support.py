@@ -3,7 +3,8 @@
 Everything runs on 127.0.0.1. PostgreSQL comes from ``DATABASE_URL`` (each run
 creates its own ``bench_...`` database and drops it afterwards) and Redis from
 ``REDIS_URL``, always on database 10 (emptied before and after a run), so a
-benchmark never touches what a test run on the same servers keeps.
+benchmark never touches what a test run on the same servers keeps. A test that
+reuses these helpers (``tests/test_load.py``) names another database.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ def database_server_url() -> str:
     return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
-def redis_url() -> str:
-    """``REDIS_URL`` with its database number replaced by the benchmarks' own (10)."""
+def redis_url(db: int = REDIS_DB) -> str:
+    """``REDIS_URL`` with its database number replaced by ``db`` (the benchmarks' own, 10)."""
     url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
-    return with_path(url, f"/{REDIS_DB}")
+    return with_path(url, f"/{db}")
 
 
 def check_loopback(url: str) -> None:
@@ -50,10 +51,10 @@ def check_loopback(url: str) -> None:
         raise SystemExit(f"benchmarks run against 127.0.0.1 only, not {host!r}")
 
 
-def flush_redis() -> None:
+def flush_redis(db: int = REDIS_DB) -> None:
     import redis
 
-    client = redis.Redis.from_url(redis_url(), socket_timeout=5)
+    client = redis.Redis.from_url(redis_url(db), socket_timeout=5)
     try:
         client.flushdb()
     finally:
@@ -66,6 +67,7 @@ class Scratch:
 
     kind: str
     service: str = SERVICE
+    redis_db: int = REDIS_DB
     database: str = ""
     var_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-")))
     env: dict[str, str] = field(default_factory=dict)
@@ -76,8 +78,8 @@ class Scratch:
 
     def create(self, extra_env: dict[str, str]) -> None:
         check_loopback(database_server_url())
-        check_loopback(redis_url())
-        flush_redis()
+        check_loopback(redis_url(self.redis_db))
+        flush_redis(self.redis_db)
         self.database = f"bench_{self.kind}_{os.getpid()}_{secrets.token_hex(3)}"
         with admin_connection(database_server_url()) as connection:
             connection.execute(f'CREATE DATABASE "{self.database}"')
@@ -87,7 +89,7 @@ class Scratch:
             {
                 "DJANGO_SETTINGS_MODULE": f"{self.service}.settings.production",
                 "DATABASE_URL": self.database_url,
-                "REDIS_URL": redis_url(),
+                "REDIS_URL": redis_url(self.redis_db),
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 **extra_env,
             }
@@ -109,13 +111,15 @@ class Scratch:
             with admin_connection(database_server_url()) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
             self.database = ""
-        flush_redis()
+        flush_redis(self.redis_db)
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
 @contextmanager
-def scratch(kind: str, extra_env: dict[str, str], *, service: str = SERVICE) -> Iterator[Scratch]:
-    run = Scratch(kind, service=service)
+def scratch(
+    kind: str, extra_env: dict[str, str], *, service: str = SERVICE, redis_db: int = REDIS_DB
+) -> Iterator[Scratch]:
+    run = Scratch(kind, service=service, redis_db=redis_db)
     try:
         run.create(extra_env)
         yield run
