@@ -4,7 +4,8 @@ The three services run as gunicorn and Celery processes (``platform``), with
 the fake Mailchimp; Debian's Chromium is driven by Playwright. The moderator
 signs in with a password *and* a TOTP code, as production requires (the CMS
 runs its production settings here, 2FA mandatory), previews the email,
-sends a test, sends it, and watches its status become "sent" in Wagtail.
+sends a test, schedules it and unschedules it again (confirming on its own
+screen), sends it, and watches its status become "sent" in Wagtail.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import secrets
 import shutil
 import time
+from datetime import UTC, datetime, timedelta
 
 from django_otp.oath import totp
 from playwright.sync_api import expect, sync_playwright
@@ -139,6 +141,21 @@ def test_a_moderator_sends_a_monitor_article_as_a_newsletter_and_sees_it_sent(pl
             expect(page.get_by_text(f"Test sent to 1 address: {tester}.")).to_be_visible()
             tests = [send for send in mailchimp.test_sends if send["test_emails"] == [tester]]
             assert len(tests) == 1
+
+            # Scheduled, then unscheduled after a confirmation screen: a draft again.
+            when = datetime.now(UTC) + timedelta(hours=3)
+            page.get_by_label("Send at").fill(when.strftime("%Y-%m-%d %H:00"))
+            page.get_by_label("Send at").press("Tab")  # closes the date picker
+            page.get_by_role("button", name="Schedule", exact=True).click()
+            expect(page.get_by_text("Scheduled: it will be sent at")).to_be_visible()
+            expect(page.locator("[data-campaign-state=scheduled]")).to_have_count(1)
+            page.get_by_role("link", name="Unschedule", exact=True).click()
+            page.wait_for_url(re.compile(r"/campaigns/\d+/unschedule/$"))
+            page.get_by_label("Reason").fill("The embargo moved")
+            page.get_by_role("button", name="Yes, unschedule it").click()
+            expect(page.get_by_text("Unscheduled: the newsletter is a draft again")).to_be_visible()
+            expect(page.locator("[data-campaign-state=draft]")).to_have_count(1)
+            expect(page.get_by_text("The embargo moved")).to_be_visible()
 
             page.get_by_label("Send it to the whole audience now").check()
             page.get_by_role("button", name="Send now").click()

@@ -355,3 +355,27 @@ class NewsletterServiceClient(ServiceHttpClient):
             slow=True,
         )
         return Campaign.from_api(data)
+
+    def campaign_unschedule(
+        self, campaign_id: int, *, reason: str = "", idempotency_key: str = ""
+    ) -> Campaign:
+        """Back to a draft: nothing is sent at the scheduled time (a 409 once it has passed)."""
+        data = self._call(
+            "POST",
+            f"/api/v1/campaigns/{campaign_id}/unschedule/",
+            json={"reason": reason},
+            idempotency_key=idempotency_key,
+        )
+        return Campaign.from_api(data)
+
+    def campaign_cancel(
+        self, campaign_id: int, *, reason: str = "", idempotency_key: str = ""
+    ) -> Campaign:
+        """Cancel a draft or a scheduled campaign for good (a 409 for any other state)."""
+        data = self._call(
+            "POST",
+            f"/api/v1/campaigns/{campaign_id}/cancel/",
+            json={"reason": reason},
+            idempotency_key=idempotency_key,
+        )
+        return Campaign.from_api(data)

@@ -20,6 +20,8 @@ from cms.newsletters.clients import AudienceOptions
 from cms.newsletters.selectors import PREVIEW_TEXT_MAX, SUBJECT_MAX
 
 MAX_TEST_ADDRESSES = 10
+# The newsletter service's limit for the reason of a transition.
+REASON_MAX = 500
 
 
 def _new_key() -> str:
@@ -93,4 +95,15 @@ class SendNowForm(IdempotentForm):
     confirm = forms.BooleanField(
         label="Send it to the whole audience now",
         help_text="This cannot be undone: check the preview and the test email first.",
+    )
+
+
+class CampaignChangeForm(IdempotentForm):
+    """Unschedule or cancel, on the confirmation screen; the reason goes into the history."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional. Recorded in the newsletter's history.",
     )

@@ -14,6 +14,18 @@ urlpatterns = [
         name="campaign",
     ),
     path(
+        "pages/<int:page_id>/campaigns/<int:campaign_id>/unschedule/",
+        views.CampaignChangeView.as_view(),
+        {"change": "unschedule"},
+        name="unschedule",
+    ),
+    path(
+        "pages/<int:page_id>/campaigns/<int:campaign_id>/cancel/",
+        views.CampaignChangeView.as_view(),
+        {"change": "cancel"},
+        name="cancel",
+    ),
+    path(
         "pages/<int:page_id>/campaigns/<int:campaign_id>/preview/",
         views.CampaignPreviewView.as_view(),
         name="preview",

@@ -4,6 +4,9 @@
   and the form that makes a new one (subject, preview text, audience, language).
 - ``.../campaigns/<id>/``: one campaign: the email's preview, a test send,
   schedule or send now, then its state, report and history.
+- ``.../campaigns/<id>/unschedule/`` and ``.../cancel/``: a confirmation screen
+  (GET), then the change (POST); a change the campaign's state no longer allows
+  is a message saying why, on the campaign's screen.
 - ``.../campaigns/<id>/preview/``: the email's HTML, fetched by the CMS from the
   newsletter service and served sandboxed for the preview's iframe.
 
@@ -12,6 +15,8 @@ its errors become Wagtail messages, never a 500.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,7 +45,13 @@ from cms.newsletters.clients import (
     NewsletterServiceRefused,
     NewsletterServiceUnavailable,
 )
-from cms.newsletters.forms import CampaignCreateForm, ScheduleForm, SendNowForm, SendTestForm
+from cms.newsletters.forms import (
+    CampaignChangeForm,
+    CampaignCreateForm,
+    ScheduleForm,
+    SendNowForm,
+    SendTestForm,
+)
 from cms.newsletters.selectors import (
     newsletter_source,
     page_and_translation_ids,
@@ -303,10 +314,162 @@ class CampaignView(CampaignMixin, WagtailAdminTemplateMixin, TemplateView):
             campaign=campaign,
             can_test=campaign.state in ("draft", "scheduled"),
             can_send=campaign.is_draft,
+            changes=[
+                {
+                    "change": change,
+                    "url": reverse(f"newsletters:{name}", args=[self.page.pk, campaign.id]),
+                }
+                for name, change in CHANGES.items()
+                if campaign.state in change.allowed_from
+            ],
             report=report,
             transitions=transitions,
             interest_labels=[labels.get(key, key) for key in campaign.interests],
             preview_url=reverse("newsletters:preview", args=[self.page.pk, campaign.id]),
+        )
+        return context
+
+
+@dataclass(frozen=True)
+class CampaignChange:
+    """A change of plan an editor can make to a campaign, and what the screens say about it."""
+
+    name: str
+    allowed_from: tuple[str, ...]
+    link: str
+    title: str
+    explanation: str
+    confirm: str
+    done: str
+    refused: str
+
+
+CHANGES = {
+    change.name: change
+    for change in (
+        CampaignChange(
+            name="unschedule",
+            allowed_from=("scheduled",),
+            link="Unschedule",
+            title="Unschedule this newsletter?",
+            explanation=(
+                "It will not be sent at the scheduled time. It becomes a draft again: its "
+                "content is read from the page anew, so you can check the preview, then "
+                "schedule or send it later."
+            ),
+            confirm="Yes, unschedule it",
+            done="Unscheduled: the newsletter is a draft again and will not be sent.",
+            refused="This newsletter cannot be unscheduled",
+        ),
+        CampaignChange(
+            name="cancel",
+            allowed_from=("draft", "scheduled"),
+            link="Cancel this newsletter",
+            title="Cancel this newsletter for good?",
+            explanation=(
+                "A cancelled newsletter is never sent and cannot be scheduled, sent or "
+                "restored. To send this page later, make a new newsletter from it."
+            ),
+            confirm="Yes, cancel it",
+            done="Cancelled: this newsletter will never be sent.",
+            refused="This newsletter cannot be cancelled",
+        ),
+    )
+}
+# Why a change is refused, by the state the campaign is in.
+STATE_REASONS = {
+    "draft": "it is a draft, not scheduled.",
+    "sending": "it is being sent right now.",
+    "sent": "it has already been sent.",
+    "cancelled": "it was cancelled already.",
+    "failed": "its send failed; nothing is scheduled.",
+}
+
+
+class CampaignChangeView(CampaignMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Unschedule or cancel: a confirmation screen (GET), then the change (POST).
+
+    The buttons are only offered in states that allow the change, but the state
+    can change meanwhile (Mailchimp sent it, another editor cancelled it): the
+    newsletter service decides, and a refusal becomes a message saying why.
+    """
+
+    template_name = "newsletters/campaign_change.html"
+    header_icon = "mail"
+    change: CampaignChange
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.change = CHANGES[kwargs["change"]]
+
+    def get_page_title(self):
+        return self.change.title
+
+    def campaign_url(self) -> str:
+        return reverse("newsletters:campaign", args=[self.page.pk, self.kwargs["campaign_id"]])
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.page_breadcrumbs(),
+            {"url": self.campaign_url(), "label": f"Newsletter {self.kwargs['campaign_id']}"},
+            {"url": "", "label": self.change.link},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.load_campaign()
+        if campaign is None:
+            return redirect(self.page_url())
+        if campaign.state not in self.change.allowed_from:
+            messages.error(request, self.refusal(campaign.state))
+            return redirect(self.campaign_url())
+        return self.render_to_response(
+            self.get_context_data(campaign=campaign, form=CampaignChangeForm())
+        )
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.load_campaign()
+        if campaign is None:
+            return redirect(self.page_url())
+        form = CampaignChangeForm(data=request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(campaign=campaign, form=form))
+        act = getattr(self.client, f"campaign_{self.change.name}")
+        try:
+            act(
+                campaign.id,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except NewsletterServiceRefused as error:
+            if error.status_code == 409:  # not allowed in the campaign's state (now)
+                messages.error(request, self.refusal(error.problem.get("state"), error.message))
+            else:
+                self.service_error(error)
+        except NewsletterServiceError as error:
+            self.service_error(error)
+        else:
+            messages.success(request, self.change.done)
+        return redirect(self.campaign_url())
+
+    def refusal(self, state: str | None, detail: str = "") -> str:
+        """The editor's sentence for a refused change: why, from the campaign's state.
+
+        A state that allows the change (scheduled, but its send time has passed)
+        or one this screen does not know: the newsletter service's own sentence.
+        """
+        if state in STATE_REASONS and state not in self.change.allowed_from:
+            return f"{self.change.refused}: {STATE_REASONS[state]}"
+        return detail or f"{self.change.refused} now."
+
+    def get_context_data(self, *, campaign: Campaign, form: CampaignChangeForm, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page=self.page,
+            campaign=campaign,
+            row=campaign_row(campaign, self.page),
+            change=self.change,
+            form=form,
+            campaign_url=self.campaign_url(),
         )
         return context
 

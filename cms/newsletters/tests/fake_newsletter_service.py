@@ -1,8 +1,9 @@
 """A stand-in for the newsletter service's campaign API on 127.0.0.1, recording every request.
 
 It answers in the shapes of ``newsletter_service.campaigns.apis`` (campaigns,
-preview, test, schedule, send, report, transitions, audience options, the
-``page_id`` filter) and checks the bearer token as the service does (401).
+preview, test, schedule, send, unschedule, cancel, report, transitions,
+audience options, the ``page_id`` filter; a refused transition is a 409 naming
+the campaign's ``state``) and checks the bearer token as the service does (401).
 The cross-service browser test in ``tests/`` runs against the real one.
 """
 
@@ -193,16 +194,45 @@ class FakeNewsletterService:
             }
         if method == "POST" and action == "test":
             return 200, {"sent_to": len(body.get("emails", []))}
-        if method == "POST" and action in ("schedule", "send"):
-            if campaign["state"] != "draft":
-                return 409, {
-                    "status": 409,
-                    "title": "Not allowed in this state",
-                    "detail": f"Campaign {campaign['id']} is {campaign['state']}.",
-                }
-            if action == "schedule":
-                campaign.update(state="scheduled", scheduled_for=body["scheduled_for"])
-            else:
-                campaign.update(state="sending")
+        if method == "POST" and action in ALLOWED_FROM:
+            if campaign["state"] not in ALLOWED_FROM[action]:
+                return refused(campaign, f"Campaign {campaign['id']} is {campaign['state']}.")
+            if action in ("unschedule", "cancel") and campaign["state"] == "scheduled":
+                when = datetime.fromisoformat(campaign["scheduled_for"])
+                if when <= datetime.now(UTC):
+                    return refused(
+                        campaign,
+                        f"Campaign {campaign['id']}'s send time has passed: "
+                        f"it cannot be {PAST[action]}.",
+                    )
+            campaign.update(NEXT[action](body))
             return 200, campaign
         return 404, {"status": 404, "detail": "Not found."}
+
+
+# The campaign API's state machine, as far as the screens use it.
+ALLOWED_FROM = {
+    "schedule": ("draft",),
+    "send": ("draft",),
+    "unschedule": ("scheduled",),
+    "cancel": ("draft", "scheduled"),
+}
+NEXT = {
+    "schedule": lambda body: {"state": "scheduled", "scheduled_for": body["scheduled_for"]},
+    "send": lambda body: {"state": "sending"},
+    "unschedule": lambda body: {"state": "draft", "scheduled_for": None},
+    "cancel": lambda body: {"state": "cancelled"},
+}
+
+PAST = {"unschedule": "unscheduled", "cancel": "cancelled"}
+
+
+def refused(campaign: dict[str, Any], detail: str) -> tuple[int, dict[str, Any]]:
+    """The service's 409 problem: the detail, and the state the campaign is in."""
+    return 409, {
+        "type": "about:blank",
+        "status": 409,
+        "title": "Not allowed in this state",
+        "detail": detail,
+        "state": campaign["state"],
+    }

@@ -129,3 +129,28 @@ def test_a_503_or_a_closed_port_is_unavailable(newsletter_service):
     with pytest.raises(NewsletterServiceUnavailable) as unavailable:
         NewsletterServiceClient(base_url=closed).audience_options()
     assert "127.0.0.1" not in unavailable.value.message  # no plumbing shown to editors
+
+
+def test_unschedule_and_cancel_send_the_reason_and_key_and_a_refusal_names_the_state(
+    newsletter_service,
+):
+    client = NewsletterServiceClient(acting_user="amara")
+    scheduled = newsletter_service.add_campaign(
+        state="scheduled", scheduled_for="2031-05-01T09:15:00+00:00"
+    )["id"]
+    sent = newsletter_service.add_campaign(state="sent")["id"]
+
+    unscheduled = client.campaign_unschedule(scheduled, reason="Embargo", idempotency_key="u")
+    cancelled = client.campaign_cancel(scheduled, idempotency_key="c")
+    with pytest.raises(NewsletterServiceRefused) as refused:
+        client.campaign_cancel(sent)
+
+    request = newsletter_service.requests_to("POST", f"/api/v1/campaigns/{scheduled}/unschedule/")[
+        0
+    ]
+    assert request.body == {"reason": "Embargo"}
+    assert request.headers["Idempotency-Key"] == "u"
+    assert (unscheduled.state, unscheduled.scheduled_for) == ("draft", None)
+    assert cancelled.state == "cancelled"
+    assert refused.value.status_code == 409
+    assert refused.value.problem["state"] == "sent"

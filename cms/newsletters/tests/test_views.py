@@ -317,3 +317,175 @@ def test_the_call_to_the_newsletter_service_runs_outside_any_transaction(
     )
 
     assert depths and set(depths) == {baseline}
+
+
+# --- unschedule and cancel -------------------------------------------------------------
+
+
+def campaign_screen(page, campaign) -> str:
+    return f"{screen(page)}campaigns/{campaign['id']}/"
+
+
+def test_a_scheduled_campaign_offers_unschedule_and_cancel_and_a_sent_one_neither(
+    client, moderator, article, newsletter_service
+):
+    scheduled = newsletter_service.add_campaign(
+        page_ids=[article.pk], state="scheduled", scheduled_for="2031-05-01T09:15:00+00:00"
+    )
+    draft = newsletter_service.add_campaign(page_ids=[article.pk])
+    sent = newsletter_service.add_campaign(page_ids=[article.pk], state="sent")
+
+    scheduled_html = client.get(campaign_screen(article, scheduled)).content.decode()
+    draft_html = client.get(campaign_screen(article, draft)).content.decode()
+    sent_html = client.get(campaign_screen(article, sent)).content.decode()
+
+    assert f'href="{campaign_screen(article, scheduled)}unschedule/"' in scheduled_html
+    assert f'href="{campaign_screen(article, scheduled)}cancel/"' in scheduled_html
+    assert "unschedule/" not in draft_html
+    assert f'href="{campaign_screen(article, draft)}cancel/"' in draft_html
+    assert 'data-change="' not in sent_html
+
+
+def test_unscheduling_asks_for_confirmation_then_tells_the_service_once(
+    client, moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(
+        page_ids=[article.pk], state="scheduled", scheduled_for="2031-05-01T09:15:00+00:00"
+    )
+    url = f"{campaign_screen(article, campaign)}unschedule/"
+    action_path = f"/api/v1/campaigns/{campaign['id']}/unschedule/"
+
+    confirmation = client.get(url)
+
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert "Unschedule this newsletter?" in html
+    assert "Yes, unschedule it" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert newsletter_service.requests_to("POST", action_path) == []
+
+    done = client.post(url, {"reason": "The embargo moved", "idempotency_key": "u1"}, follow=True)
+
+    [request] = newsletter_service.requests_to("POST", action_path)
+    assert request.body == {"reason": "The embargo moved"}
+    assert request.headers["Idempotency-Key"] == "u1"
+    assert request.headers["X-Acting-User"] == "moderator"
+    assert done.redirect_chain[-1][0] == campaign_screen(article, campaign)
+    html = done.content.decode()
+    assert "Unscheduled: the newsletter is a draft again" in html
+    assert 'data-campaign-state="draft"' in html
+
+
+def test_cancelling_a_draft_after_confirming_marks_it_cancelled(
+    client, moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(page_ids=[article.pk])
+    url = f"{campaign_screen(article, campaign)}cancel/"
+
+    confirmation = client.get(url).content.decode()
+    done = client.post(url, {"reason": "", "idempotency_key": "c1"}, follow=True)
+
+    assert "Cancel this newsletter for good?" in confirmation
+    assert "Yes, cancel it" in confirmation
+    assert (
+        len(newsletter_service.requests_to("POST", f"/api/v1/campaigns/{campaign['id']}/cancel/"))
+        == 1
+    )
+    html = done.content.decode()
+    assert "Cancelled: this newsletter will never be sent." in html
+    assert 'data-campaign-state="cancelled"' in html
+    assert 'data-change="' not in html
+
+
+def test_cancelling_a_campaign_that_was_sent_meanwhile_is_refused_with_the_reason(
+    client, moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(page_ids=[article.pk])
+    url = f"{campaign_screen(article, campaign)}cancel/"
+    client.get(url)
+    newsletter_service.campaigns[campaign["id"]]["state"] = "sent"  # Mailchimp sent it
+
+    answer = client.post(url, {"idempotency_key": "c1"}, follow=True)
+
+    html = answer.content.decode()
+    assert answer.redirect_chain[-1][0] == campaign_screen(article, campaign)
+    assert "This newsletter cannot be cancelled: it has already been sent." in html
+    assert (
+        len(newsletter_service.requests_to("POST", f"/api/v1/campaigns/{campaign['id']}/cancel/"))
+        == 1
+    )
+    assert 'data-campaign-state="sent"' in html
+
+
+def test_the_confirmation_of_a_change_the_state_does_not_allow_is_not_shown(
+    client, moderator, article, newsletter_service
+):
+    sent = newsletter_service.add_campaign(page_ids=[article.pk], state="sent")
+    draft = newsletter_service.add_campaign(page_ids=[article.pk])
+
+    cancel = client.get(f"{campaign_screen(article, sent)}cancel/", follow=True)
+    unschedule = client.get(f"{campaign_screen(article, draft)}unschedule/", follow=True)
+
+    assert cancel.redirect_chain[-1][0] == campaign_screen(article, sent)
+    assert (
+        "This newsletter cannot be cancelled: it has already been sent." in cancel.content.decode()
+    )
+    assert "This newsletter cannot be unscheduled: it is a draft, not scheduled." in (
+        unschedule.content.decode()
+    )
+    assert [r for r in newsletter_service.requests if r.method == "POST"] == []
+
+
+def test_a_send_time_that_has_passed_is_refused_in_the_services_words(
+    client, moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(
+        page_ids=[article.pk], state="scheduled", scheduled_for="2020-05-01T09:15:00+00:00"
+    )
+
+    answer = client.post(
+        f"{campaign_screen(article, campaign)}unschedule/", {"idempotency_key": "u1"}, follow=True
+    )
+
+    html = answer.content.decode()
+    assert f"Campaign {campaign['id']}&#x27;s send time has passed" in html
+    assert 'data-campaign-state="scheduled"' in html
+
+
+def test_unschedule_and_cancel_need_the_permission_and_the_csrf_token(
+    moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(
+        page_ids=[article.pk], state="scheduled", scheduled_for="2031-05-01T09:15:00+00:00"
+    )
+    url = campaign_screen(article, campaign)
+    writer = Client()
+    writer.force_login(account("writer", "Editors"))
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(moderator)
+
+    writer_get = writer.get(f"{url}cancel/")
+    writer_post = writer.post(f"{url}cancel/", {"idempotency_key": "w1"})
+    forged = forger.post(f"{url}unschedule/", {"idempotency_key": "f1"})
+
+    assert writer_get.status_code == 302
+    assert writer_get["Location"] == "/admin/"
+    assert writer_post.status_code == 302
+    assert forged.status_code == 403
+    assert [r for r in newsletter_service.requests if r.method == "POST"] == []
+    assert newsletter_service.campaigns[campaign["id"]]["state"] == "scheduled"
+
+
+def test_an_outage_during_a_change_is_a_message_and_nothing_changes(
+    client, moderator, article, newsletter_service
+):
+    campaign = newsletter_service.add_campaign(page_ids=[article.pk])
+    url = f"{campaign_screen(article, campaign)}cancel/"
+    client.get(url)
+    newsletter_service.failure = (503, {"status": 503, "detail": "The CMS cannot be reached."})
+
+    answer = client.post(url, {"idempotency_key": "c1"}, follow=True)
+
+    assert answer.status_code == 200
+    assert "The newsletter service cannot be reached" in answer.content.decode()
+    assert newsletter_service.campaigns[campaign["id"]]["state"] == "draft"
