@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,6 +9,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.router import api_router
+from cms.api.v3.api import api as api_v3
+from cms.api.views import api_not_found
 from platform_common.urls import platform_urlpatterns
 
 urlpatterns = [
@@ -25,6 +27,9 @@ urlpatterns = [
         name="content-api-docs",
     ),
     path("api/v2/", api_router.urls),
+    path("api/v3/", api_v3.urls),
+    # The rest of /api/ is a JSON 404, not the public site's HTML one.
+    re_path(r"^api/v[23]/(?:.*/)?$", api_not_found),
 ]
 
 if settings.DEBUG:

@@ -31,7 +31,7 @@ class BoundedPagination(WagtailPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         offset = request.GET.get("offset", "")
-        if offset.isdigit() and int(offset) > self.MAX_OFFSET:
+        if offset.isascii() and offset.isdigit() and int(offset) > self.MAX_OFFSET:
             raise BadRequestError(f"offset: must be at most {self.MAX_OFFSET}")
         return super().paginate_queryset(queryset, request, view)
 
@@ -53,6 +53,13 @@ class PublicReadOnly:
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 raise BadRequestError(f"{name!r}: null characters are not allowed")
+        identifier = request.GET.get("id")
+        if (
+            self.action == "find_view"
+            and identifier is not None
+            and not (identifier.isascii() and identifier.isdigit())
+        ):
+            raise BadRequestError(f"id: expected an id (a whole number), got {identifier!r}")
         operator = request.GET.get("search_operator")
         if operator is not None and operator not in ("and", "or"):
             raise BadRequestError(f"search_operator: expected 'and' or 'or', got {operator!r}")
@@ -112,3 +119,20 @@ class PublicImagesViewSet(PublicReadOnly, CachedEndpointMixin, ImagesAPIViewSet)
             "photo"
         )
         return super().get_queryset().exclude(pk__in=hidden)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other URL under /api/v2/ or /api/v3/: a problem, not the public site's HTML 404."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": f"No content API endpoint at {request.path}",
+            "message": f"No content API endpoint at {request.path}",
+        },
+        status=404,
+        content_type="application/problem+json",
+    )

@@ -36,6 +36,9 @@ def monitor():
         ("/api/v2/pages/?limit=ten", "limit"),
         ("/api/v2/pages/?offset=-20", "offset"),
         ("/api/v2/pages/?offset=99999999999999999999999", "offset"),
+        ("/api/v2/pages/?offset=%C2%B2", "offset"),  # a digit to str.isdigit, not to int()
+        ("/api/v2/pages/find/?id=false", "id"),  # found by schemathesis: was a 500
+        ("/api/v2/documents/find/?id=%C2%B2", "id"),
         (ARTICLES + "&date_from=2026-02-30", "date_from"),
         (ARTICLES + "&date_to=01/02/2026", "date_to"),
         (ARTICLES + "&since=last-week", "since"),
