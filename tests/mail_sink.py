@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import threading
 import time
 from email.message import EmailMessage
@@ -56,6 +57,30 @@ class MailSink:
             time.sleep(0.2)
         raise AssertionError(f"{count} email(s) to the address did not arrive in {timeout} s")
 
+    def wait_for_match(
+        self, address: str, pattern: str, *, timeout: float = 60
+    ) -> tuple[EmailMessage, re.Match]:
+        """The first message to ``address`` whose plain text matches ``pattern``, and the match.
+
+        Whatever else the address was sent meanwhile, and in whichever order.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in self.to(address):
+                if found := re.search(pattern, text_of(message)):
+                    return message, found
+            time.sleep(0.2)
+        raise AssertionError(f"no email to the address matched {pattern!r} in {timeout} s")
+
 
 def text_of(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def one_click_unsubscribe_url(message: EmailMessage) -> str:
+    """The https or http URL of ``List-Unsubscribe``, where RFC 8058's one-click POST goes.
+
+    The header may be folded over several lines and may list a ``mailto:`` too.
+    """
+    header = re.sub(r"\s+", "", str(message["List-Unsubscribe"]))
+    return next(url for url in re.findall(r"<([^>]+)>", header) if url.startswith("http"))

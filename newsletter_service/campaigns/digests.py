@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_datetime
 
 from newsletter_service.campaigns.errors import DependencyUnavailable, DigestDraftExists
 from newsletter_service.campaigns.models import Campaign
-from newsletter_service.content.clients.cms import CmsUnavailable
+from newsletter_service.content.clients.cms import CmsRequestRefused, CmsUnavailable
 from newsletter_service.content.services import digest_article_ids
 
 logger = logging.getLogger(__name__)
@@ -134,11 +134,20 @@ def _after_prepare(draft: Campaign, *, actor: str, auto_send: bool) -> Campaign:
 
 
 def digest_build_all(*, actor: str = "system:beat") -> dict[str, int | None]:
-    """Prepare the digest of every configured language; campaign id (or None) per language."""
+    """Prepare the digest of every configured language; campaign id (or None) per language.
+
+    A language the CMS refuses (one it has no locale for yet, say) is logged and
+    left out; the others are still built. A CMS that cannot be reached stops the
+    run (``DependencyUnavailable``: the task retries, and building is idempotent).
+    """
     results: dict[str, int | None] = {}
     for language in settings.NEWSLETTER_DIGEST["LANGUAGES"]:
-        campaign = digest_prepare(
-            language=language, actor=actor, auto_send=settings.NEWSLETTER_DIGEST_AUTO_SEND
-        )
+        try:
+            campaign = digest_prepare(
+                language=language, actor=actor, auto_send=settings.NEWSLETTER_DIGEST_AUTO_SEND
+            )
+        except CmsRequestRefused as error:
+            logger.error("digest %s: the CMS refused the request (%s); not built", language, error)
+            campaign = None
         results[language] = campaign.pk if campaign else None
     return results

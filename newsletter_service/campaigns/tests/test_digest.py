@@ -46,6 +46,32 @@ def test_new_articles_make_one_draft_per_language_that_has_them(old_content, sub
     assert english.transitions.get().actor == "system:beat"
 
 
+def test_a_language_the_cms_refuses_is_left_out_and_the_others_are_built(
+    old_content, subscribers, monkeypatch, caplog
+):
+    from newsletter_service.campaigns import digests
+    from newsletter_service.content.clients.cms import CmsRequestRefused
+
+    now = datetime.now(UTC)
+    old_content.publish(46, at=now - timedelta(hours=2))
+    old_content.publish(FRENCH, at=now - timedelta(hours=1))
+    select = digests.digest_select
+
+    def refuse_english(*, language, filters):
+        if language == "en":  # as the CMS answers for a locale it does not have yet
+            raise CmsRequestRefused("400: locale: unknown language code")
+        return select(language=language, filters=filters)
+
+    monkeypatch.setattr(digests, "digest_select", refuse_english)
+
+    results = digest_build_all()
+
+    assert results["en"] is None
+    (french,) = _digests(state="draft")
+    assert (french.language, french.page_ids, results["fr"]) == ("fr", [FRENCH], french.pk)
+    assert "digest en: the CMS refused the request" in caplog.text
+
+
 def test_building_again_refreshes_the_draft_instead_of_making_another(old_content, subscribers):
     now = datetime.now(UTC)
     old_content.publish(46, at=now - timedelta(hours=2))
