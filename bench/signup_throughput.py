@@ -48,6 +48,8 @@ SIGNUP_PATH = "/api/v1/subscriptions/"
 FLOOR_PATH = "/healthz"
 WARM_UP_SECONDS = 2.0
 TARGET_RATIO = 0.5
+# deploy/gunicorn.conf.py's default when GUNICORN_THREADS is not set.
+CONFIG_THREADS = "8"
 
 
 def bench_environment() -> dict[str, str]:
@@ -193,7 +195,7 @@ def count_queries(body: dict) -> None:
     if response.status_code != 202:
         print(f"queries  (the in-process signup answered {response.status_code})")
         return
-    statements = [query["sql"].split(" WHERE ")[0][:70] for query in signup.captured_queries]
+    statements = [" ".join(query["sql"].split())[:90] for query in signup.captured_queries]
     print(f"queries  {len(signup)} per signup ({len(floor)} per floor request):")
     for statement in statements:
         print(f"           {statement}")
@@ -209,7 +211,8 @@ def main() -> int:
         "--threads",
         type=int,
         default=None,
-        help="threads per gunicorn worker (GUNICORN_THREADS; default: the config's 4)",
+        help=f"threads per gunicorn worker (GUNICORN_THREADS; default: the config's "
+        f"{CONFIG_THREADS})",
     )
     args = parser.parse_args()
     processes = max(1, min(args.client_processes, args.clients))
@@ -227,7 +230,7 @@ def main() -> int:
 
         django.setup()
         print(f"machine  {machine()}")
-        threads_per_worker = db.env.get("GUNICORN_THREADS", "4")
+        threads_per_worker = db.env.get("GUNICORN_THREADS", CONFIG_THREADS)
         print(
             f"server   gunicorn, {args.workers} workers x {threads_per_worker} threads (gthread), "
             "production settings, PostgreSQL + Redis on 127.0.0.1"

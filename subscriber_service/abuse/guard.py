@@ -40,9 +40,13 @@ def signup_guard(
     checks.check_honeypot(data)
     checks.check_fill_time(data, required=require_form_timing)
     normalised_email = checks.check_email(email)
+    answer = None
     if require_proof_of_work and settings.SIGNUP_PROOF_OF_WORK_REQUIRED:
-        proof_of_work.verify_proof_of_work(data.get(proof_of_work.FIELD))
-    ratelimits.check_rate_limits(request, normalised_email=normalised_email)
+        answer = proof_of_work.check_proof_of_work(data.get(proof_of_work.FIELD))
+    # Marks the answer as used, then counts: one Redis round trip.
+    ratelimits.check_rate_limits(
+        request, normalised_email=normalised_email, proof_of_work_answer=answer
+    )
 
 
 def signup_form_context(request: HttpRequest) -> dict[str, Any]:

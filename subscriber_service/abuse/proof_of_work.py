@@ -5,7 +5,8 @@ signed with an HMAC key; the browser (``static/abuse/pow.js``) finds the number
 and sends back base64 JSON ``{algorithm, challenge, number, salt, signature}``.
 The expiry is part of the salt, so it is covered by the signature. A solution
 is accepted once: its signature is remembered in the cache until the challenge
-expires. Nothing about the client is stored or sent anywhere.
+expires (by :func:`mark_used`, or by the signup guard in the same Redis round
+trip as the rate limits). Nothing about the client is stored or sent anywhere.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from altcha import (
@@ -37,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 ALGORITHM = "SHA-256"
 FIELD = "altcha"
-_USED_PREFIX = "abuse:altcha-used:"
+USED_PREFIX = "abuse:altcha-used:"
 
 
 def hmac_key() -> str:
@@ -77,8 +79,21 @@ def challenge_json() -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """A valid answer not yet marked as used: its marker's cache key, kept for ``ttl`` seconds."""
+
+    cache_key: str
+    ttl: int
+
+
 def verify_proof_of_work(payload: Any) -> None:
     """Accept a solved challenge once; raise :class:`AbuseRejected` (400) otherwise."""
+    mark_used(check_proof_of_work(payload))
+
+
+def check_proof_of_work(payload: Any) -> CheckedAnswer:
+    """Check an answer without using it up: :func:`mark_used` (or the guard) does that."""
     data = _decode(payload)
     if data is None:
         raise _rejected()
@@ -92,7 +107,9 @@ def verify_proof_of_work(payload: Any) -> None:
             code="proof_of_work_expired",
             field=FIELD,
         )
-    _use_once(data["signature"], ttl=max(1, int(expires - time.time()) + 1))
+    return CheckedAnswer(
+        USED_PREFIX + data["signature"], ttl=max(1, int(expires - time.time()) + 1)
+    )
 
 
 def _decode(payload: Any) -> dict[str, Any] | None:
@@ -125,22 +142,25 @@ def _expires(data: dict[str, Any]) -> float | None:
         return None
 
 
-def _use_once(signature: str, *, ttl: int) -> None:
+def mark_used(answer: CheckedAnswer) -> None:
+    """Remember the answer until its challenge expires; a 400 if it was used before."""
     try:
-        first_use = cache.add(_USED_PREFIX + signature, 1, timeout=ttl)
+        first_use = cache.add(answer.cache_key, 1, timeout=answer.ttl)
     except (RedisError, OSError):
         if not settings.SIGNUP_ABUSE_FAIL_OPEN:
             raise protection_unavailable() from None
         logger.warning("Proof-of-work reuse not checked: the cache is unavailable")
         return
     if not first_use:
-        raise AbuseRejected(
-            gettext(
-                "This proof-of-work answer has already been used; reload the page and try again."
-            ),
-            code="proof_of_work_reused",
-            field=FIELD,
-        )
+        raise reused()
+
+
+def reused() -> AbuseRejected:
+    return AbuseRejected(
+        gettext("This proof-of-work answer has already been used; reload the page and try again."),
+        code="proof_of_work_reused",
+        field=FIELD,
+    )
 
 
 def _rejected() -> AbuseRejected:

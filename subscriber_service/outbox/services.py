@@ -57,8 +57,18 @@ def outbox_enqueue(
     message = OutboxMessage.objects.create(
         kind=kind, subscriber_id=subscriber_id, payload=payload or {}
     )
-    transaction.on_commit(lambda: _queue(message.pk, countdown=0))
+    outbox_queue_on_commit(message.pk)
     return message
+
+
+def outbox_queue_on_commit(message_id: int, *, using: str | None = None) -> None:
+    """Queue the task of a message written in the current transaction, once it commits.
+
+    For a message inserted by other means than :func:`outbox_enqueue` (the
+    one-statement signup); outside a transaction, the row is already
+    committed and the task is queued now.
+    """
+    transaction.on_commit(lambda: _queue(message_id, countdown=0), using=using)
 
 
 def _queue(message_id: int, *, countdown: float) -> None:

@@ -2,9 +2,11 @@ import hashlib
 import logging
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from subscriber_service.abuse.ratelimits import _wait_text, client_ip, client_network
+from subscriber_service.abuse.ratelimits import _wait_text, client_ip, client_network, parse_rate
+from subscriber_service.abuse.testing import solved_proof_of_work
 
 pytestmark = pytest.mark.usefixtures("redis_client")
 
@@ -149,3 +151,68 @@ def test_signups_are_paused_with_503_when_the_cache_is_down_and_failing_open_is_
     assert response.status_code == 503
     assert response.json()["code"] == "protection_unavailable"
     assert response["Retry-After"] == "60"
+
+
+def test_a_reused_proof_of_work_answer_counts_against_no_limit(settings, signup):
+    settings.SIGNUP_RATE_PER_IP = "2/h"
+    payload = solved_proof_of_work()
+    assert signup("a@example.org", altcha=payload).status_code == 202
+
+    reused = signup("b@example.org", altcha=payload)
+
+    assert reused.status_code == 400
+    assert reused.json()["code"] == "proof_of_work_reused"
+    assert signup("c@example.org").status_code == 202
+    assert signup("d@example.org").status_code == 429
+
+
+def test_each_counter_and_the_used_answer_expire_with_their_window(settings, signup, redis_client):
+    settings.SIGNUP_RATE_PER_IP = "20/h"
+    settings.SIGNUP_RATE_PER_ADDRESS = "5/10m"
+
+    assert signup("window@example.org").status_code == 202
+
+    ttls = {
+        key.decode(): redis_client.ttl(key)
+        for key in redis_client.scan_iter(count=1000)
+        if b"signup-rl:" in key or b"altcha-used" in key
+    }
+    network = [ttl for key, ttl in ttls.items() if "signup:ip:20/3600s" in key]
+    address = [ttl for key, ttl in ttls.items() if "signup:address:5/600s" in key]
+    used = [ttl for key, ttl in ttls.items() if "altcha-used" in key]
+    assert len(network) == len(address) == len(used) == 1, ttls
+    assert 3500 < network[0] <= 3600
+    assert 500 < address[0] <= 600
+    assert 0 < used[0] <= settings.ALTCHA_EXPIRY_SECONDS + 1
+
+
+def test_rates_are_read_as_a_count_per_period():
+    assert parse_rate("20/h") == (20, 3600)
+    assert parse_rate("100/6h") == (100, 21600)
+    assert parse_rate("5/30s") == (5, 30)
+    with pytest.raises(ImproperlyConfigured):
+        parse_rate("20 per hour")
+
+
+@pytest.fixture
+def local_memory_cache(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+
+
+def test_without_redis_the_cache_counts_and_remembers_used_answers_too(
+    settings, signup, local_memory_cache
+):
+    settings.SIGNUP_RATE_PER_IP = "2/h"
+    payload = solved_proof_of_work()
+    assert signup("a@example.org", altcha=payload).status_code == 202
+    reused = signup("b@example.org", altcha=payload)
+    assert reused.json()["code"] == "proof_of_work_reused"
+
+    assert signup("c@example.org").status_code == 202
+    refused = signup("d@example.org")
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited_ip"
