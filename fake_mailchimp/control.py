@@ -2,12 +2,13 @@
 
 A fake started with ``python -m fake_mailchimp`` cannot be reached through
 Python attributes; this client does over HTTP what :class:`FakeMailchimp`'s
-methods do in-process (state, faults, reset, report figures).
+methods do in-process (state, faults, reset, clock, report figures).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any, TypedDict
 
 import requests
@@ -86,6 +87,16 @@ class FakeMailchimpControl:
 
     def reset(self) -> None:
         self._call("POST", "reset")
+
+    def now(self) -> datetime:
+        """The fake account's time (see ``advance_clock``)."""
+        return datetime.fromisoformat(self._call("GET", "clock")["now"])
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the fake's time forward, delivering campaigns scheduled up to then."""
+        return datetime.fromisoformat(
+            self._call("POST", "clock", {"advance_seconds": seconds})["now"]
+        )
 
     def set_report(self, campaign_id: str, **figures: Any) -> dict[str, Any]:
         """Set report figures (opens, clicks, unsubscribed, bounces); returns the report."""

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -40,7 +40,11 @@ DEFAULT_MAX_CONNECTIONS = 10
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request the fake received. ``status`` is None when the connection was dropped."""
+    """One request the fake received. ``status`` is None when the connection was dropped.
+
+    ``arrived`` is when the request was read (``time.time()``, before any injected
+    latency); ``time`` is when its answer was ready, just before it is written.
+    """
 
     time: float
     method: str
@@ -49,6 +53,7 @@ class RecordedRequest:
     body: Any
     status: int | None
     operation: str | None
+    arrived: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -97,8 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:  # 204: no body, no Content-Type, as Mailchimp answers
             self.end_headers()
             return
-        # Compact, as Mailchimp writes its answers (and cheaper to write and to read).
-        payload = json.dumps(body, separators=(",", ":")).encode("utf-8")
+        # Compact, as Mailchimp writes its answers (and cheaper to write and to read). Answers
+        # are trees of JSON data, built afresh: no need to look for reference cycles.
+        payload = json.dumps(body, separators=(",", ":"), check_circular=False).encode("utf-8")
         kind = "application/problem+json" if status >= 400 else "application/json"
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
@@ -451,6 +457,25 @@ class FakeMailchimp:
         with self.store.lock:
             return list(self.store.test_sends)
 
+    def now(self) -> datetime:
+        """The account's time: the clock given (or the real one), plus every advance_clock."""
+        with self.store.lock:
+            return self.store.clock()
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the account's time forward; scheduled campaigns whose time has come go out.
+
+        Lets a test see a campaign scheduled on a quarter-hour mark delivered
+        without waiting for it. Time never goes back. Returns the new time.
+        """
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self.store.lock:
+            clock = self.store.clock
+            self.store.clock = lambda: clock() + timedelta(seconds=seconds)
+            self.store.advance()
+            return self.store.clock()
+
     def set_report(self, campaign_id: str, **figures: Any) -> None:
         """Set what ``GET /reports/{id}`` answers: opens, clicks, unsubscribed, bounces..."""
         with self.store.lock:
@@ -504,6 +529,7 @@ class FakeMailchimp:
         query: dict[str, list[str]],
         raw: bytes,
     ) -> None:
+        arrived = time.time()
         admitted = self._admit()
         # Filled in by _answer as far as it gets, for the request log.
         seen: dict[str, Any] = {"operation": None, "body": None}
@@ -534,7 +560,7 @@ class FakeMailchimp:
             # sends the next request at once must not find its old request still counted.
             if admitted:
                 self._release()
-        self._record(method, path, query, seen["body"], status, seen["operation"])
+        self._record(method, path, query, seen["body"], status, seen["operation"], arrived)
         if status is None:
             with self._lock:
                 self._counters["dropped_connections"] += 1
@@ -550,6 +576,7 @@ class FakeMailchimp:
         body: Any,
         status: int | None,
         operation: str | None,
+        arrived: float,
     ) -> None:
         entry = RecordedRequest(
             time=time.time(),
@@ -559,6 +586,7 @@ class FakeMailchimp:
             body=body,
             status=status,
             operation=operation,
+            arrived=arrived,
         )
         with self._lock:
             self._log.append(entry)
@@ -685,7 +713,7 @@ class FakeMailchimp:
     # Control API ---------------------------------------------------------------------------
 
     def _control(self, method: str, path: str, raw: bytes) -> tuple[int, Any]:
-        """``/_fake/``: state, faults, reset and reports for tests in another process."""
+        """``/_fake/``: state, faults, reset, clock and reports for tests in another process."""
         try:
             payload = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -699,6 +727,11 @@ class FakeMailchimp:
             if method == "POST" and path == "/_fake/reset":
                 self.reset()
                 return 200, {"reset": True}
+            if method == "GET" and path == "/_fake/clock":
+                return 200, {"now": self.now().isoformat()}
+            if method == "POST" and path == "/_fake/clock":
+                moved = self.advance_clock(float(payload["advance_seconds"]))
+                return 200, {"now": moved.isoformat()}
             report = re.fullmatch(r"/_fake/reports/([^/]+)", path)
             if method == "POST" and report:
                 self.set_report(report.group(1), **payload)

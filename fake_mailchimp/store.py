@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import random
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
@@ -54,8 +54,17 @@ def _clone(value: Any) -> Any:
     return value
 
 
+# Ids of the fake's own objects: random like Mailchimp's, but they guard nothing, so they
+# come from a seeded generator rather than the system's (two calls per new member).
+_ids = random.Random()  # noqa: S311
+
+
 def _short_id() -> str:
-    return secrets.token_hex(5)
+    return _random_hex(10)
+
+
+def _random_hex(digits: int) -> str:
+    return f"{_ids.getrandbits(digits * 4):0{digits}x}"
 
 
 def _iso(moment: datetime) -> str:
@@ -309,7 +318,7 @@ class Store:
             "id": member_hash or subscriber_hash(email),
             "email_address": email,
             "unique_email_id": _short_id(),
-            "contact_id": secrets.token_hex(16),
+            "contact_id": _random_hex(32),
             "web_id": self._next_web_id(),
             "email_type": "html",
             "status": status,
@@ -368,56 +377,64 @@ class Store:
                 {k: body["location"][k] for k in ("latitude", "longitude") if k in body["location"]}
             )
 
-    def _set_status(self, member: dict[str, Any], status: str) -> None:
+    def _set_status(self, member: dict[str, Any], status: str, now: str | None = None) -> None:
         if status == "subscribed" and member["status"] != "subscribed":
-            member["timestamp_opt"] = member["timestamp_opt"] or _iso(self.clock())
+            member["timestamp_opt"] = member["timestamp_opt"] or now or _iso(self.clock())
         member["status"] = status
 
     def _save(self, member: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
         self._store(member, before)
         return self.render_member(member)
 
-    def _store(self, member: dict[str, Any], before: dict[str, Any] | None) -> None:
+    def _store(
+        self, member: dict[str, Any], before: dict[str, Any] | None, now: str | None = None
+    ) -> None:
         # last_changed moves only when something did change, so sync cursors stay exact.
         if before is None or before != {**member, "last_changed": before["last_changed"]}:
-            member["last_changed"] = _iso(self.clock())
+            member["last_changed"] = now or _iso(self.clock())
         self.members[member["id"]] = member
 
-    def _computed_fields(self, member: dict[str, Any]) -> dict[str, Any]:
-        """The fields of a rendered member that are not stored as they are shown."""
+    def _computed_fields(self, member: dict[str, Any], *, in_batch: bool = False) -> dict[str, Any]:
+        """The fields of a rendered member that are not stored as they are shown.
+
+        ``in_batch``: as a batch answer lists them (schema "List Members_5"), whose
+        location has no region and which has no marketing permissions.
+        """
         merge_fields = {tag: "" for tag in self.merge_fields} | _clone(member["merge_fields"])
         full_name = f"{merge_fields.get('FNAME', '')} {merge_fields.get('LNAME', '')}".strip()
-        return {
+        chosen = member["interests"]
+        location = {
+            **member["location"],
+            "gmtoff": 0,
+            "dstoff": 0,
+            "country_code": "",
+            "timezone": "",
+        }
+        if not in_batch:
+            location["region"] = ""
+        computed = {
             "full_name": full_name,
             "unsubscribe_reason": "N/A (Unsubscribed by API)"
             if member["status"] == "unsubscribed"
             else "",
             "consents_to_one_to_one_messaging": True,
             "merge_fields": merge_fields,
-            "interests": {i: bool(member["interests"].get(i, False)) for i in self.interests},
+            "interests": {i: bool(chosen.get(i, False)) for i in self.interests},
             "stats": {"avg_open_rate": 0, "avg_click_rate": 0},
             "email_client": "",
-            "location": {
-                **member["location"],
-                "gmtoff": 0,
-                "dstoff": 0,
-                "country_code": "",
-                "timezone": "",
-                "region": "",
-            },
-            "marketing_permissions": [
+            "location": location,
+        }
+        if not in_batch:
+            computed["marketing_permissions"] = [
                 {
                     "marketing_permission_id": permission_id,
                     "text": text,
                     "enabled": member["marketing_permissions"].get(permission_id, False),
                 }
                 for permission_id, text in self.marketing_permissions.items()
-            ],
-            "tags_count": 0,
-            "tags": [],
-            "list_id": self.list_id,
-            "_links": [],
-        }
+            ]
+        computed.update(tags_count=0, tags=[], list_id=self.list_id, _links=[])
+        return computed
 
     def render_member(self, member: dict[str, Any]) -> dict[str, Any]:
         computed = self._computed_fields(member)
@@ -433,14 +450,16 @@ class Store:
 
     def _batch_entry(self, member: dict[str, Any]) -> dict[str, Any]:
         """The member as a batch answer lists it (schema "List Members_5"), rendered once."""
-        computed = self._computed_fields(member)
-        # The batch answer's location has no region (schema "Location_1").
-        computed["location"].pop("region", None)
-        return {
-            key: computed[key] if key in computed else _clone(member[key])
-            for key in _BATCH_MEMBER_KEYS
-            if key in computed or key in member
-        }
+        computed = self._computed_fields(member, in_batch=True)
+        entry = {}
+        for key in _BATCH_MEMBER_KEYS:
+            if key in computed:
+                entry[key] = computed[key]
+            elif key in member:
+                value = member[key]
+                # Stored scalars are shared as they are; only containers are copied.
+                entry[key] = _clone(value) if type(value) in (dict, list) else value
+        return entry
 
     def get_member(self, list_id: str, path_hash: str) -> dict[str, Any]:
         return self.render_member(self._known_member(list_id, path_hash))
@@ -561,6 +580,8 @@ class Store:
             )
         update_existing = bool(body.get("update_existing", False))
         skip_duplicates = query.get("skip_duplicate_check", "").lower() == "true"
+        # One batch is one moment: its members change at the same second.
+        now = _iso(self.clock())
         created, updated, errors, seen = [], [], [], set()
         for item in items:
             email = item.get("email_address", "")
@@ -588,7 +609,7 @@ class Store:
                     before = _clone(existing)
                     self._apply(existing, item)
                     if "status" in item:
-                        self._set_status(existing, item["status"])
+                        self._set_status(existing, item["status"], now)
                     member, bucket = existing, updated
                 else:
                     if "status" not in item:
@@ -596,9 +617,9 @@ class Store:
                     member = existing or self._new_member(email, item["status"], member_hash)
                     before = _clone(existing) if existing else None
                     self._apply(member, item)
-                    self._set_status(member, item["status"])
+                    self._set_status(member, item["status"], now)
                     bucket = created
-                self._store(member, before)
+                self._store(member, before, now)
                 bucket.append(self._batch_entry(member))
             except Problem as problem:
                 errors.append(

@@ -314,10 +314,8 @@ def _compile_keywords(
                 )
             )
     if "required" in node:
-        required = tuple(node["required"])
-        checks.append(
-            lambda value: not isinstance(value, dict) or all(name in value for name in required)
-        )
+        required = frozenset(node["required"])
+        checks.append(lambda value: not isinstance(value, dict) or value.keys() >= required)
     if "properties" in node or "additionalProperties" in node:
         checks.append(_compile_object(node, contents, compiled))
     if "items" in node:
@@ -327,7 +325,18 @@ def _compile_keywords(
         checks.append(lambda value: not isinstance(value, list) or all(map(item, value)))
     if len(checks) == 1:
         return checks[0]
-    return lambda value: all(check(value) for check in checks)
+    return _all_of(tuple(checks))
+
+
+def _all_of(checks: tuple[_Check, ...]) -> _Check:
+    # A plain loop: a generator in all() costs more than most of the checks it runs.
+    def check(value: Any) -> bool:
+        for one in checks:  # noqa: SIM110 (the loop is the point)
+            if not one(value):
+                return False
+        return True
+
+    return check
 
 
 def _compile_object(

@@ -396,6 +396,19 @@ def test_latency_is_added_to_every_request(fake):
     assert elapsed >= 0.6
 
 
+def test_the_log_says_when_a_request_arrived_and_when_its_answer_was_ready(fake):
+    client = sdk(fake)
+    fake.latency = 0.3
+
+    before = time.time()
+    client.ping.get()
+    after = time.time()
+
+    [ping] = fake.requests_to("GET", r"^/ping$")
+    assert before <= ping.arrived <= before + 0.25
+    assert ping.arrived + 0.3 <= ping.time <= after
+
+
 def test_a_delayed_path_takes_effect_at_once_and_answers_late(fake):
     client = sdk(fake)
     fake.delay_path(r"/members/[0-9a-f]{32}$", 0.6)
