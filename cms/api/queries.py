@@ -10,7 +10,10 @@ links and related articles query once per item. Here:
   root paths and a small table of sites, both cleared when a site changes);
 - after pagination, what the requested fields need is fetched for the whole
   page of results at once: taxonomies, tags, authors, the renditions of every
-  image shown, the pages and documents rich text links to, related articles.
+  image shown (with the images of body blocks), the documents and pages that
+  body blocks and rich-text links name (a query per model: ``cms.api.streams``),
+  related articles;
+- the total count comes with the page of results, in the same query.
 
 The privacy restrictions themselves are read on every request, never cached:
 a page made private must disappear from the API at once.
@@ -18,21 +21,30 @@ a page made private must disappear from the API at once.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.http.request import split_domain_port
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.v2.utils import BadRequestError
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 
-from cms.api.richtext import expand_rich_text_many
+from cms.api.richtext import expand_rich_text_many, link_ids
 from cms.api.serializers import RENDITION_SPECS, ImageField, PeopleField
+from cms.api.streams import BodyLoader
+from cms.events.selectors import content_generation
+from cms.events.services import CACHE_ERRORS
 
 SITES_CACHE_KEY = "cms:api:sites"
+
+logger = logging.getLogger(__name__)
 
 
 def sites_table() -> list[tuple[int, str, int, bool, tuple[str, ...]]]:
@@ -129,23 +141,101 @@ def prefetch_for_listing(items: list, *, fields: set[str], base_queryset) -> dic
         return {}  # a listing of mixed page types shows only the common fields
     lookups = getattr(model, "api_prefetches", dict)()
     prefetch_related_objects(items, *(lookup for name, lookup in lookups.items() if name in fields))
-    _prefetch_renditions(items, model=model, fields=fields)
+    with_body = "body" in fields and hasattr(model, "body")
+    bodies = BodyLoader([item.body for item in items]) if with_body else None
+    sources = []
+    if bodies is not None:
+        sources = [
+            raw["value"]
+            for stream in bodies.streams
+            for raw in stream._raw_data
+            if raw is not None and raw.get("type") == "rich_text"
+        ]
+    links = link_ids(sources)
+    objects = {}
+    if bodies is not None:
+        objects = _body_objects(bodies.ids, links)
+    shown = _shown_images(items, model=model, fields=fields)
+    objects[get_image_model()] = _with_renditions(
+        shown, body_image_ids=bodies.ids.get(get_image_model(), set()) if bodies else set()
+    )
+    if bodies is not None:
+        bodies.bind(objects)
     if "related_articles" in fields and hasattr(model, "prefetch_related_articles"):
-        model.prefetch_related_articles(items, base_queryset=base_queryset)
+        _related_articles(items, model=model, base_queryset=base_queryset)
     context = {}
-    if "body" in fields and hasattr(model, "body"):
+    if bodies is not None:
         sources = [
             block.value.source
             for item in items
             for block in item.body
             if block.block_type == "rich_text"
         ]
-        context["rich_text"] = dict(zip(sources, expand_rich_text_many(sources), strict=True))
+        context["rich_text"] = dict(
+            zip(
+                sources,
+                expand_rich_text_many(
+                    sources,
+                    pages=objects.get(Page),
+                    documents=objects.get(get_document_model()),
+                ),
+                strict=True,
+            )
+        )
     return context
 
 
-def _prefetch_renditions(items: list, *, model, fields: set[str]) -> None:
-    """One query for the renditions of every image the listing shows (heroes, people)."""
+def _related_articles(items: list, *, model, base_queryset) -> None:
+    """Related articles, computed once per content generation and kept in the cache.
+
+    Which articles are related changes only with published content (themes,
+    countries, chosen pages, titles, what is live), and every such change
+    bumps the generation (``cms.events``); the key also holds the pages the
+    request may show (its site, the privacy restrictions it does not pass).
+    Articles missing from the cache are computed together, in one query.
+    """
+    state = content_generation()
+    if state is None:
+        model.prefetch_related_articles(items, base_queryset=base_queryset)
+        return
+    sql, params = base_queryset.order_by().values("pk").query.sql_with_params()
+    scope = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:16]
+    keys = {item.pk: f"content-api:related:{state[0]}:{scope}:{item.pk}" for item in items}
+    try:
+        stored = cache.get_many(list(keys.values()))
+    except CACHE_ERRORS:
+        logger.exception("Content API cache unavailable")
+        stored = {}
+    missing = [item for item in items if keys[item.pk] not in stored]
+    if missing:
+        model.prefetch_related_articles(missing, base_queryset=base_queryset)
+        try:
+            cache.set_many(
+                {keys[item.pk]: item._related_articles for item in missing},
+                timeout=settings.CMS_API_CACHE_TIMEOUT,
+            )
+        except CACHE_ERRORS:
+            logger.exception("Content API cache unavailable")
+    for item in items:
+        if keys[item.pk] in stored:
+            item._related_articles = stored[keys[item.pk]]
+
+
+def _body_objects(ids: dict[Any, set], links: dict[str, set[int]]) -> dict[Any, dict]:
+    """One query per model that the bodies' blocks and rich-text links name (images aside).
+
+    Pages come as base rows, which is all that links and blocks show (title,
+    URL, live); a page chooser's value is made specific from them, no query.
+    """
+    document_model = get_document_model()
+    wanted = {model: set(pks) for model, pks in ids.items() if model is not get_image_model()}
+    wanted.setdefault(Page, set()).update(links["page"])
+    wanted.setdefault(document_model, set()).update(links["document"])
+    return {model: model.objects.in_bulk(pks) if pks else {} for model, pks in wanted.items()}
+
+
+def _shown_images(items: list, *, model, fields: set[str]) -> list:
+    """The images the listing's fields show outside bodies (heroes, people)."""
     serializers = {field.name: field.serializer for field in getattr(model, "api_fields", [])}
     images = []
     for name in fields:
@@ -154,14 +244,37 @@ def _prefetch_renditions(items: list, *, model, fields: set[str]) -> None:
             images += [getattr(item, name) for item in items]
         elif isinstance(serializer, PeopleField):
             images += [link.person.photo for item in items for link in getattr(item, name).all()]
-    images = [image for image in images if image is not None]
-    if images:
-        renditions = (
-            get_image_model()
-            .get_rendition_model()
-            .objects.filter(filter_spec__in=list(RENDITION_SPECS.values()))
-        )
-        prefetch_related_objects(images, Prefetch("renditions", queryset=renditions))
+    return [image for image in images if image is not None]
+
+
+def _with_renditions(shown: list, *, body_image_ids: set) -> dict[int, Any]:
+    """One query for the renditions of every image the listing shows, the bodies' images too.
+
+    The renditions come with their image, so the images of body blocks need
+    no query of their own; only an image without any of the renditions yet
+    (its first listing, before they are made) is read on its own, in one
+    more query for all such images. Returns the bodies' images by id.
+    """
+    wanted = {image.pk for image in shown} | body_image_ids
+    if not wanted:
+        return {}
+    image_model = get_image_model()
+    renditions: dict[int, list] = {}
+    body_images: dict[int, Any] = {}
+    found = image_model.get_rendition_model().objects.filter(
+        image_id__in=wanted, filter_spec__in=list(RENDITION_SPECS.values())
+    )
+    if body_image_ids:
+        found = found.select_related("image")
+    for rendition in found:
+        renditions.setdefault(rendition.image_id, []).append(rendition)
+        if rendition.image_id in body_image_ids:
+            body_images.setdefault(rendition.image_id, rendition.image)
+    if missing := body_image_ids - body_images.keys():
+        body_images.update(image_model.objects.in_bulk(missing))
+    for image in [*shown, *body_images.values()]:
+        image.prefetched_renditions = list(renditions.get(image.pk, []))
+    return body_images
 
 
 class ConstantQueriesMixin:
@@ -180,6 +293,19 @@ class ConstantQueriesMixin:
             items, fields=fields, base_queryset=self.get_base_queryset()
         )
         return items
+
+    def get_object(self):
+        # Asked for again by Wagtail's get_serializer_class on a detail.
+        if hasattr(self, "_object"):
+            return self._object
+        page = self._object = super().get_object()
+        if self.action == "detail_view":
+            # A detail is a listing of one: the same batched loading.
+            fields = set(self.get_serializer_class().Meta.fields)
+            self._listing_context = prefetch_for_listing(
+                [page], fields=fields, base_queryset=self.get_base_queryset()
+            )
+        return page
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **getattr(self, "_listing_context", {})}

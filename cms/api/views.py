@@ -1,5 +1,8 @@
 from http import HTTPStatus
 
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.http import Http404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -25,15 +28,54 @@ from cms.stories.models import DefenderStoryPage
 
 
 class BoundedPagination(WagtailPagination):
-    """Wagtail's pagination, with an ``offset`` the database can take (a bigint)."""
+    """Wagtail's pagination, with an ``offset`` the database can take (a bigint).
+
+    The total count is read in the same query as the page of results (a
+    subquery the database runs once), not in a query of its own; only a page
+    past the end, which has no row to carry it, is counted apart.
+    """
 
     MAX_OFFSET = 1_000_000_000
+    TOTAL = "cms_api_total_count"
 
     def paginate_queryset(self, queryset, request, view=None):
         offset = request.GET.get("offset", "")
         if offset.isascii() and offset.isdigit() and int(offset) > self.MAX_OFFSET:
             raise BadRequestError(f"offset: must be at most {self.MAX_OFFSET}")
-        return super().paginate_queryset(queryset, request, view)
+        if not (
+            isinstance(queryset, QuerySet)
+            and queryset._iterable_class is ModelIterable
+            and queryset.query.group_by is None
+            and not queryset.query.is_sliced
+        ):
+            return super().paginate_queryset(queryset, request, view)
+        counted = _CountedQuerySet(queryset, self.TOTAL)
+        page = list(super().paginate_queryset(counted, request, view))
+        if page:
+            self.total_count = getattr(page[0], self.TOTAL)
+        elif counted.offset == 0 and counted.limit:
+            self.total_count = 0
+        else:
+            self.total_count = queryset.count()
+        return page
+
+
+class _CountedQuerySet:
+    """What ``WagtailPagination`` asks of a queryset, with the count left to the page's query."""
+
+    def __init__(self, queryset: QuerySet, name: str):
+        self.queryset, self.name = queryset, name
+        self.offset = self.limit = None
+
+    def count(self) -> None:
+        return None  # read from the page's first row
+
+    def __getitem__(self, bounds: slice):
+        self.offset, self.limit = bounds.start, bounds.stop - bounds.start
+        sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        # The queryset's own SQL, its values as parameters.
+        total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S608, S611
+        return self.queryset.annotate(**{self.name: total})[bounds]
 
 
 class PublicReadOnly:

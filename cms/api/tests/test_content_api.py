@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import wagtail_factories
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -188,9 +189,12 @@ def test_a_full_article_listing_runs_ten_queries_at_1_20_and_100_items(client, m
     # One hero image for all: each image's six renditions cost seconds to make,
     # and the count must not depend on how many images there are.
     hero = ImageFactory()
+    # Body blocks: two images, two documents (one also linked from rich text).
+    figures = [ImageFactory(), ImageFactory()]
+    documents = [wagtail_factories.DocumentFactory(title=f"Report {n}") for n in range(2)]
     chosen = SectionPageFactory(parent=monitor.get_parent(), title="Chosen elsewhere")
     url = f"{ARTICLES}&limit=100&fields=*"
-    counts = {}
+    counts, cold = {}, {}
     created = 0
     for size in (1, 20, 100):
         while created < size:
@@ -203,8 +207,18 @@ def test_a_full_article_listing_runs_ten_queries_at_1_20_and_100_items(client, m
                     {
                         "type": "rich_text",
                         "value": f'<p><a linktype="page" id="{monitor.pk}">Monitor</a> and '
-                        f'<a linktype="page" id="{chosen.pk}">more</a>.</p>',
-                    }
+                        f'<a linktype="page" id="{chosen.pk}">more</a>, '
+                        f'<a linktype="document" id="{documents[0].pk}">report</a>.</p>',
+                    },
+                    {
+                        "type": "image",
+                        "value": {"image": figures[created % 2].pk, "caption": "A hearing"},
+                    },
+                    {"type": "document", "value": {"document": documents[created % 2].pk}},
+                    {
+                        "type": "image",
+                        "value": {"image": figures[1 - created % 2].pk, "caption": ""},
+                    },
                 ],
             )
             article.tags.add("un", "defenders")
@@ -214,7 +228,12 @@ def test_a_full_article_listing_runs_ten_queries_at_1_20_and_100_items(client, m
                 ArticleRelatedPage.objects.create(page=article, related=chosen)
             article.save_revision().publish()
             created += 1
-        get(client, url)  # makes the renditions once
+        # The first request of this content generation makes the renditions (at
+        # size 1) and computes related articles; the next ones read them cached.
+        with CaptureQueriesContext(connection) as first:
+            get(client, url)
+        if size > 1:
+            cold[size] = len(first)
         # Another URL than the warm-up's, so that no response cache answers it.
         with CaptureQueriesContext(connection) as queries:
             data = get(client, f"{url}&offset=0")
@@ -225,14 +244,24 @@ def test_a_full_article_listing_runs_ten_queries_at_1_20_and_100_items(client, m
         assert all(item["hero_image"]["renditions"]["webp_400"]["url"] for item in items)
         assert all(author["photo"]["renditions"] for author in items[0]["authors"])
         assert 'href="http://localhost/monitor/"' in items[0]["body"][0]["value"]
+        assert 'href="http://localhost/documents/' in items[0]["body"][0]["value"]
+        for item in items:
+            first, download, second = item["body"][1:]
+            assert first["value"]["renditions"]["webp_800"]["url"].startswith("http://localhost/")
+            assert first["value"]["caption"] == "A hearing"
+            assert {first["value"]["id"], second["value"]["id"]} == {f.pk for f in figures}
+            assert download["value"]["title"].startswith("Report ")
+            assert download["value"]["url"].startswith("http://localhost/documents/")
         assert "related_articles" in items[0]
         counts[size] = len(queries)
 
-    # The privacy restrictions, the count, the articles, then one query each for
-    # countries, themes, tags, authors, renditions, related articles and
-    # rich-text links; the site and its languages come from the cache.
-    assert counts == {1: 10, 20: 10, 100: 10}, counts
-    assert counts[100] <= 10
+    # The privacy restrictions, the articles with their count, then one query
+    # each for countries, themes, tags, authors, renditions (with the body's
+    # images), documents (blocks and rich-text links) and pages (rich-text
+    # links); the site and its languages come from the cache, and so do related
+    # articles once computed for the content generation (one query then).
+    assert counts == {1: 9, 20: 9, 100: 9}, counts
+    assert cold == {20: 10, 100: 10}, cold
 
 
 def test_related_articles_are_the_same_in_a_listing_as_in_the_detail(client, monitor):
