@@ -20,7 +20,7 @@ transaction); the work is queued on commit.
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -61,8 +61,18 @@ def on_page_deleting(sender, instance, **kwargs):
 
 
 def on_shared_content_changed(sender, instance, **kwargs):
-    """Images, documents and taxonomies show inside pages: their changes are live at once."""
+    """Images, documents and taxonomies show inside pages: their changes are live at once.
+
+    So are view restrictions: a page (or a collection's images and documents)
+    made private must leave every cached answer at once, not at the next publish.
+    """
     services.content_generation_bump()
+
+
+def restriction_models():
+    from wagtail.models import CollectionViewRestriction, PageViewRestriction
+
+    return [PageViewRestriction, CollectionViewRestriction]
 
 
 def shared_content_models():
@@ -72,6 +82,7 @@ def shared_content_models():
     from cms.taxonomy.models import Country, Person, Programme, SustainableDevelopmentGoal, Theme
 
     return [
+        *restriction_models(),
         get_image_model(),
         get_document_model(),
         Country,
@@ -94,3 +105,11 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"cms.events.shared.{signal is post_save}.{model._meta.label}",
             )
+    # Which groups may see a restricted page or collection: a change of the list is a change
+    # of who may see it.
+    for model in restriction_models():
+        m2m_changed.connect(
+            on_shared_content_changed,
+            sender=model.groups.through,
+            dispatch_uid=f"cms.events.restriction-groups.{model._meta.label}",
+        )

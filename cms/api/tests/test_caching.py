@@ -155,6 +155,25 @@ def test_a_publish_makes_the_next_listing_and_detail_fresh_within_a_second(
     print(f"publish to fresh listing and detail: {elapsed * 1000:.1f} ms")
 
 
+def test_a_page_made_private_leaves_the_cached_listing_and_detail_at_once(
+    client, article, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    detail = f"/api/v2/pages/{article.pk}/"
+    assert titles(get(client, LISTING)) == [article.title]
+    assert get(client, LISTING)["X-Cache"] == "hit"
+    assert get(client, detail).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="only-us"
+        )
+
+    assert titles(get(client, LISTING)) == []
+    assert client.get(detail).status_code == 404
+
+
 def test_the_generation_moves_again_when_the_publish_commits(
     article, django_capture_on_commit_callbacks
 ):
