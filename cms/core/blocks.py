@@ -66,15 +66,10 @@ class ImageBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        image = value.get("image")
-        if image is not None and not (image.description or "").strip():
-            raise StructBlockValidationError(
-                block_errors={
-                    "image": ValidationError(
-                        "This image has no alt text: add it in the image library first."
-                    )
-                }
-            )
+        from cms.images.services import image_public_use_error
+
+        if error := image_public_use_error(value.get("image")):
+            raise StructBlockValidationError(block_errors={"image": ValidationError(error)})
         return value
 
     def get_api_representation(self, value, context=None):

@@ -74,6 +74,101 @@ PEOPLE = [
     ("Mei Tanaka", "Communications Officer"),
 ]
 
+# The snippets in French and Spanish, by the English key: (French, Spanish).
+THEMES_TRANSLATED = {
+    "women-defenders": (
+        "Femmes défenseures des droits humains",
+        "Mujeres defensoras de derechos humanos",
+    ),
+    "lgbti-rights": ("Droits des personnes LGBTI", "Derechos de las personas LGBTI"),
+    "environmental-defenders": (
+        "Défenseur·es de l'environnement",
+        "Personas defensoras del medio ambiente",
+    ),
+    "corporate-accountability": ("Entreprises et droits humains", "Empresas y derechos humanos"),
+    "migrants-refugees": (
+        "Droits des personnes migrantes et réfugiées",
+        "Derechos de las personas migrantes y refugiadas",
+    ),
+    "reprisals": ("Représailles", "Represalias"),
+    "civic-space": ("Espace civique", "Espacio cívico"),
+    "racial-justice": ("Justice raciale", "Justicia racial"),
+}
+
+PROGRAMMES_TRANSLATED = {
+    # slug: ((French name, French summary), (Spanish name, Spanish summary))
+    "equality": (
+        (
+            "Égalité et non-discrimination",
+            "Aux côtés des défenseur·es qui combattent les discriminations liées au genre, "
+            "à l'orientation sexuelle, à la race ou au statut.",
+        ),
+        (
+            "Igualdad y no discriminación",
+            "Junto a las personas defensoras que combaten la discriminación por género, "
+            "orientación sexual, raza o situación migratoria.",
+        ),
+    ),
+    "environmental-justice": (
+        (
+            "Justice environnementale",
+            "Un soutien aux défenseur·es de la terre, de l'eau et du climat, et aux lois qui "
+            "les protègent.",
+        ),
+        (
+            "Justicia ambiental",
+            "Apoyo a quienes defienden la tierra, el agua y el clima, y a las leyes que les "
+            "protegen.",
+        ),
+    ),
+    "international-accountability": (
+        (
+            "Responsabilité internationale",
+            "L'ONU et les systèmes régionaux au service des défenseur·es, pour demander des "
+            "comptes aux gouvernements là où les tribunaux nationaux ne le peuvent pas.",
+        ),
+        (
+            "Rendición de cuentas internacional",
+            "La ONU y los sistemas regionales al servicio de las personas defensoras, para pedir "
+            "cuentas a los gobiernos cuando los tribunales nacionales no pueden.",
+        ),
+    ),
+    "rule-of-law": (
+        (
+            "Transparence et état de droit",
+            "Des lois de protection, des institutions ouvertes et un environnement favorable à "
+            "la société civile.",
+        ),
+        (
+            "Transparencia y Estado de derecho",
+            "Leyes de protección, instituciones abiertas y un entorno propicio para la sociedad "
+            "civil.",
+        ),
+    ),
+}
+
+SDGS_TRANSLATED = {
+    5: ("Égalité entre les sexes", "Igualdad de género"),
+    10: ("Inégalités réduites", "Reducción de las desigualdades"),
+    13: ("Lutte contre les changements climatiques", "Acción por el clima"),
+    16: ("Paix, justice et institutions efficaces", "Paz, justicia e instituciones sólidas"),
+    17: ("Partenariats pour la réalisation des objectifs", "Alianzas para lograr los objetivos"),
+}
+
+# People keep their names; their roles are translated.
+PEOPLE_ROLES_TRANSLATED = {
+    "Executive Director": ("Directrice exécutive", "Directora ejecutiva"),
+    "Chair of the Board": (
+        "Présidente du conseil d'administration",
+        "Presidenta de la junta directiva",
+    ),
+    "Programme Manager, International Accountability": (
+        "Responsable du programme Responsabilité internationale",
+        "Responsable del programa de Rendición de cuentas internacional",
+    ),
+    "Communications Officer": ("Chargée de communication", "Encargada de comunicación"),
+}
+
 # Headline patterns for the Monitor: {country} is filled in; each has the
 # themes, programme and kind it belongs to.
 HEADLINES = [
@@ -362,6 +457,15 @@ TRANSLATIONS = {
             "Observatoire des droits humains",
             "Les dernières nouvelles de notre travail avec les défenseur·es.",
         ),
+        "programmes": (
+            "Programmes",
+            "Les quatre programmes par lesquels nous soutenons les défenseur·es.",
+        ),
+        "reports": (
+            "Rapports annuels et stratégie",
+            "Ce que nous avons accompli, et où nous allons.",
+        ),
+        "annual_report": "Rapport annuel {year}",
     },
     "es": {
         "home": (
@@ -372,5 +476,14 @@ TRANSLATIONS = {
             "Monitor de derechos humanos",
             "Las últimas noticias de nuestro trabajo con las personas defensoras.",
         ),
+        "programmes": (
+            "Programas",
+            "Los cuatro programas con los que apoyamos a las personas defensoras.",
+        ),
+        "reports": (
+            "Informes anuales y estrategia",
+            "Lo que logramos y hacia dónde vamos.",
+        ),
+        "annual_report": "Informe anual {year}",
     },
 }

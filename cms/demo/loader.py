@@ -50,7 +50,7 @@ def load() -> tuple[dict[str, int], bool]:
         )
         taxonomy = _taxonomy(locales)
         images = _images()
-        people = _people(images)
+        people = _people(images, locales)
         monitor = _page(
             home,
             MonitorIndexPage,
@@ -86,19 +86,23 @@ def load() -> tuple[dict[str, int], bool]:
         _articles(monitor, taxonomy, images, people)
         _reports(sections["reports"], taxonomy, images, people)
         _programme_pages(sections["programmes"], taxonomy)
-        _stories(sections["stories"], taxonomy, images, editor=editor, reviewer=reviewer)
+        _stories(sections["stories"], taxonomy, _portraits(), editor=editor, reviewer=reviewer)
         _resources(sections["resources"], taxonomy, images)
-        _translations(home, monitor, locales)
+        _translations(home, monitor, sections, locales)
     return {
         "articles": ArticlePage.objects.filter(locale=locales["en"]).count(),
         "countries": Country.objects.filter(locale=locales["en"], articles__isnull=False)
         .distinct()
         .count(),
-        "annual reports": AnnualReportPage.objects.count(),
-        "strategies": StrategyPage.objects.count(),
-        "programmes": ProgrammePage.objects.count(),
+        "annual reports": AnnualReportPage.objects.filter(locale=locales["en"]).count(),
+        "strategies": StrategyPage.objects.filter(locale=locales["en"]).count(),
+        "programmes": ProgrammePage.objects.filter(locale=locales["en"]).count(),
         "stories": DefenderStoryPage.objects.live().count(),
         "resources": ResourcePage.objects.count(),
+        "translated snippets": sum(
+            model.objects.exclude(locale=locales["en"]).count()
+            for model in (Country, Theme, Programme, SustainableDevelopmentGoal, Person)
+        ),
         "translated pages": Page.objects.exclude(locale=locales["en"]).exclude(depth=1).count(),
     }, editor_created
 
@@ -146,37 +150,53 @@ _RELATIONS = {
 }
 
 
+def _translated(item, locale: Locale, **fields: Any):
+    """The translation of a snippet into ``locale``, made with ``fields`` if missing."""
+    existing = item.get_translation_or_none(locale)
+    if existing is not None:
+        return existing
+    copy = item.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    return copy
+
+
 def _taxonomy(locales: dict[str, Locale]) -> dict[str, dict]:
-    en = locales["en"]
+    en, fr, es = locales["en"], locales["fr"], locales["es"]
     countries = {}
     for code, name, name_fr, name_es, region in content.COUNTRIES:
         country, _ = Country.objects.get_or_create(
             iso_code=code, locale=en, defaults={"name": name, "region": region}
         )
-        for language, translated in (("fr", name_fr), ("es", name_es)):
-            if not Country.objects.filter(
-                translation_key=country.translation_key, locale=locales[language]
-            ).exists():
-                copy = country.copy_for_translation(locales[language])
-                copy.name = translated
-                copy.save()
+        _translated(country, fr, name=name_fr)
+        _translated(country, es, name=name_es)
         countries[code] = country
-    themes = {
-        slug: Theme.objects.get_or_create(slug=slug, locale=en, defaults={"name": name})[0]
-        for slug, name in content.THEMES
-    }
-    programmes = {
-        slug: Programme.objects.get_or_create(
+    themes = {}
+    for slug, name in content.THEMES:
+        theme = Theme.objects.get_or_create(slug=slug, locale=en, defaults={"name": name})[0]
+        name_fr, name_es = content.THEMES_TRANSLATED[slug]
+        _translated(theme, fr, name=name_fr)
+        _translated(theme, es, name=name_es)
+        themes[slug] = theme
+    programmes = {}
+    for slug, name, summary in content.PROGRAMMES:
+        programme = Programme.objects.get_or_create(
             slug=slug, locale=en, defaults={"name": name, "summary": summary}
         )[0]
-        for slug, name, summary in content.PROGRAMMES
-    }
-    sdgs = {
-        number: SustainableDevelopmentGoal.objects.get_or_create(
+        (name_fr, summary_fr), (name_es, summary_es) = content.PROGRAMMES_TRANSLATED[slug]
+        _translated(programme, fr, name=name_fr, summary=summary_fr)
+        _translated(programme, es, name=name_es, summary=summary_es)
+        programmes[slug] = programme
+    sdgs = {}
+    for number, title in content.SDGS:
+        sdg = SustainableDevelopmentGoal.objects.get_or_create(
             number=number, locale=en, defaults={"title": title}
         )[0]
-        for number, title in content.SDGS
-    }
+        title_fr, title_es = content.SDGS_TRANSLATED[number]
+        _translated(sdg, fr, title=title_fr)
+        _translated(sdg, es, title=title_es)
+        sdgs[number] = sdg
     return {"countries": countries, "themes": themes, "programmes": programmes, "sdgs": sdgs}
 
 
@@ -201,11 +221,40 @@ def _images() -> list:
     return images
 
 
-def _people(images: list) -> list[Person]:
-    return [
-        Person.objects.get_or_create(name=name, defaults={"role": role, "photo": images[index]})[0]
-        for index, (name, role) in enumerate(content.PEOPLE)
-    ]
+def _portraits() -> list:
+    """Pictures for the defenders' stories, used nowhere else.
+
+    A story that hides the face moves its photo into the protected collection
+    (private storage): such a photo must not be an article's hero image too.
+    """
+    image_model = get_image_model()
+    portraits = []
+    for number, story in enumerate(content.STORIES, start=1):
+        title = f"Demo portrait {number}"
+        image = image_model.objects.filter(title=title).first()
+        if image is None:
+            image = image_model(
+                title=title,
+                file=media.picture(100 + number, width=900, height=1200),
+                description=f"Abstract illustration standing in for a portrait, {story['country']}",
+                credit="Illustration generated for the demo",
+            )
+            image.save()
+        portraits.append(image)
+    return portraits
+
+
+def _people(images: list, locales: dict[str, Locale]) -> list[Person]:
+    people = []
+    for index, (name, role) in enumerate(content.PEOPLE):
+        person = Person.objects.get_or_create(
+            name=name, locale=locales["en"], defaults={"role": role, "photo": images[index]}
+        )[0]
+        role_fr, role_es = content.PEOPLE_ROLES_TRANSLATED[role]
+        _translated(person, locales["fr"], role=role_fr)
+        _translated(person, locales["es"], role=role_es)
+        people.append(person)
+    return people
 
 
 def _rich(*paragraphs: str) -> dict:
@@ -410,7 +459,7 @@ def _programme_pages(section: SectionPage, taxonomy: dict) -> None:
         )
 
 
-def _stories(section: SectionPage, taxonomy: dict, images: list, *, editor, reviewer) -> None:
+def _stories(section: SectionPage, taxonomy: dict, portraits: list, *, editor, reviewer) -> None:
     workflow = Workflow.objects.get(name="Defender story safety review")
     WorkflowPage.objects.get_or_create(page=section, defaults={"workflow": workflow})
     for index, story in enumerate(content.STORIES):
@@ -428,7 +477,7 @@ def _stories(section: SectionPage, taxonomy: dict, images: list, *, editor, revi
             real_name=story["real_name"],
             country=taxonomy["countries"][story["country"]],
             programme=taxonomy["programmes"][story["programme"]],
-            photo=images[index + 5],
+            photo=portraits[index],
             summary=story["summary"],
             story=[
                 _rich(
@@ -479,19 +528,70 @@ def _resources(section: SectionPage, taxonomy: dict, images: list) -> None:
         )
 
 
-def _translations(home, monitor: MonitorIndexPage, locales: dict[str, Locale]) -> None:
+def _page_translated(page: Page, locale: Locale, **fields: Any) -> Page:
+    """The translation of ``page`` into ``locale``, made and published with ``fields`` if missing.
+
+    Fields name the translated snippets (countries, themes, programme, people...)
+    so that a translated page links to the translations, not the English ones.
+    """
+    existing = page.get_translations().filter(locale=locale).first()
+    if existing is not None:
+        return existing.specific
+    translation = page.copy_for_translation(locale, copy_parents=True)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    return translation
+
+
+def _translations(
+    home, monitor: MonitorIndexPage, sections: dict[str, SectionPage], locales: dict[str, Locale]
+) -> None:
+    from cms.monitor.models import ArticleAuthor
+
     latest = list(ArticlePage.objects.child_of(monitor).order_by("-date")[:2])
+    report = AnnualReportPage.objects.child_of(sections["reports"]).order_by("-year").first()
+    programme_pages = ProgrammePage.objects.child_of(sections["programmes"]).select_related(
+        "programme"
+    )
     for language, texts in content.TRANSLATIONS.items():
         locale = locales[language]
-        for page, (title, intro) in ((home, texts["home"]), (monitor, texts["monitor"])):
-            if page.get_translations().filter(locale=locale).exists():
-                continue
-            translation = page.copy_for_translation(locale, copy_parents=True)
-            translation.title = title
-            translation.intro = intro
-            translation.save_revision().publish()
+
+        def local(item, locale=locale):
+            return item.get_translation_or_none(locale) or item
+
+        for page, key in (
+            (home, "home"),
+            (monitor, "monitor"),
+            (sections["programmes"], "programmes"),
+            (sections["reports"], "reports"),
+        ):
+            title, intro = texts[key]
+            _page_translated(page, locale, title=title, intro=intro)
+        for page in programme_pages:
+            programme = local(page.programme)
+            _page_translated(
+                page, locale, title=programme.name, intro=programme.summary, programme=programme
+            )
         for article in latest:
-            if article.get_translations().filter(locale=locale).exists():
-                continue
-            translation = article.copy_for_translation(locale, copy_parents=True)
-            translation.save_revision().publish()
+            _page_translated(
+                article,
+                locale,
+                countries=[local(country) for country in article.countries.all()],
+                themes=[local(theme) for theme in article.themes.all()],
+                programme=local(article.programme) if article.programme else None,
+                authors=[
+                    ArticleAuthor(person=local(link.person)) for link in article.authors.all()
+                ],
+            )
+        if report is not None:
+            _page_translated(
+                report,
+                locale,
+                title=texts["annual_report"].format(year=report.year),
+                sdgs=[local(sdg) for sdg in report.sdgs.all()],
+                signatories=[
+                    AnnualReportSignatory(person=local(link.person))
+                    for link in report.signatories.all()
+                ],
+            )

@@ -66,3 +66,66 @@ def _strip_animated(original: Image.Image, image_format: str) -> io.BytesIO:
         loop=original.info.get("loop", 0),
     )
     return output
+
+
+PROTECTED_COLLECTION_NAME = "Protected (never public)"
+
+
+def protected_collection():
+    """The collection whose images are never public: made (with its restriction) if missing."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    restricted = Collection.objects.filter(view_restrictions__isnull=False).distinct()
+    collection = (
+        restricted.filter(name=PROTECTED_COLLECTION_NAME).first()
+        or restricted.order_by("path").first()
+    )
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=PROTECTED_COLLECTION_NAME)
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+        )
+    return collection
+
+
+def image_protect(image) -> bool:
+    """Move ``image`` into the protected collection (and its files out of public reach).
+
+    Returns whether it moved; an image already in a restricted collection stays where it is.
+    """
+    if image.collection_is_private():
+        return False
+    image.collection = protected_collection()
+    image.save(update_fields=["collection"])
+    return True
+
+
+def images_privacy_sync(collection) -> int:
+    """Store the files of every image in ``collection`` and below where its privacy says.
+
+    Called when a collection's privacy restriction is added or removed.
+    Returns how many images moved.
+    """
+    from wagtail.images import get_image_model
+
+    moved = 0
+    images = get_image_model().objects.filter(collection__path__startswith=collection.path)
+    for image in images.select_related("collection"):
+        before = image.file.name
+        image.save(update_fields=["collection"])
+        moved += image.file.name != before
+    return moved
+
+
+def image_public_use_error(image) -> str | None:
+    """Why ``image`` may not be shown on a public page or in the API, or None if it may."""
+    if image is None:
+        return None
+    if not (image.description or "").strip():
+        return "This image has no alt text: add it in the image library first."
+    if image.is_private or image.collection_is_private():
+        return (
+            "This image is in a protected collection (for example a face that must not be "
+            "shown): it cannot be shown publicly. Choose another image."
+        )
+    return None

@@ -202,10 +202,10 @@ class ArticlePage(HeadlessPreviewPage, Page):
         super().clean()
         from django.core.exceptions import ValidationError
 
-        if self.hero_image_id and not (self.hero_image.description or "").strip():
-            raise ValidationError(
-                {"hero_image": "This image has no alt text: add it in the image library first."}
-            )
+        from cms.images.services import image_public_use_error
+
+        if error := image_public_use_error(self.hero_image):
+            raise ValidationError({"hero_image": error})
 
     def get_context(self, request, *args, **kwargs):
         from cms.monitor.selectors import article_related

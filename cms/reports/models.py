@@ -14,6 +14,7 @@ from cms.api.serializers import TAXON, DocumentField, ImageField, PeopleField, T
 from cms.core.blocks import BodyBlock, KeyFigureBlock
 from cms.core.fields import StreamField
 from cms.core.preview import HeadlessPreviewPage
+from cms.images.services import image_public_use_error
 from cms.reports.blocks import StrategyBlock
 
 YEAR_VALIDATORS = [MinValueValidator(1980), MaxValueValidator(2100)]
@@ -90,8 +91,13 @@ class AnnualReportPage(HeadlessPreviewPage, Page):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.period_start and self.period_end and self.period_start > self.period_end:
-            raise ValidationError({"period_end": "The period must end after it starts."})
+            errors["period_end"] = "The period must end after it starts."
+        if error := image_public_use_error(self.hero_image):
+            errors["hero_image"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnnualReportSignatory(Orderable):

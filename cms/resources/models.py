@@ -1,5 +1,6 @@
 """Handbooks, guides, action sheets and training material, in several languages and formats."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -11,6 +12,7 @@ from cms.api.serializers import TAXON, ImageField, ResourceFilesField, TaxonomyF
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 from cms.core.preview import HeadlessPreviewPage
+from cms.images.services import image_public_use_error
 
 
 class ResourceType(models.TextChoices):
@@ -65,6 +67,11 @@ class ResourcePage(HeadlessPreviewPage, Page):
     ]
     parent_page_types = ["core.SectionPage"]
     subpage_types = []
+
+    def clean(self):
+        super().clean()
+        if error := image_public_use_error(self.cover_image):
+            raise ValidationError({"cover_image": error})
 
 
 class ResourceFile(Orderable):

@@ -11,6 +11,7 @@ from cms.api.serializers import COUNTRY, TAXON, ImageField, TaxonomyField
 from cms.core.blocks import BodyBlock
 from cms.core.fields import StreamField
 from cms.core.preview import HeadlessPreviewPage
+from cms.images.services import image_protect
 
 
 class RiskLevel(models.TextChoices):
@@ -37,9 +38,20 @@ class StoryPermissionTester(PagePermissionTester):
 
     def can_publish(self):
         page = self.page.specific
-        if page.risk_level == RiskLevel.HIGH:
+        if RiskLevel.HIGH in (page.risk_level, draft_risk_level(page)):
             return safety_review_approved(page)
         return super().can_publish()
+
+
+def draft_risk_level(page) -> str | None:
+    """The risk level of the draft waiting to be published, if any.
+
+    Publishing (the edit form, bulk actions) publishes the latest revision: a
+    live low-risk story whose draft raises the risk needs the review too.
+    """
+    if not page.has_unpublished_changes or page.latest_revision_id is None:
+        return None
+    return page.latest_revision.content.get("risk_level")
 
 
 class DefenderStoryPage(HeadlessPreviewPage, Page):
@@ -126,10 +138,27 @@ class DefenderStoryPage(HeadlessPreviewPage, Page):
 
     @property
     def public_photo(self):
-        return self.photo if self.show_face else None
+        if not self.show_face or self.photo is None or self.photo.is_private:
+            return None
+        return self.photo
 
     def permissions_for_user(self, user):
         return StoryPermissionTester(user, self)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.photo_protect()
+
+    def save_revision(self, *args, **kwargs):
+        revision = super().save_revision(*args, **kwargs)
+        # A draft that hides the face protects the photo at once, before any publish.
+        self.photo_protect()
+        return revision
+
+    def photo_protect(self) -> None:
+        """A face that must not be shown: its photo's files leave public storage."""
+        if self.photo_id and not self.show_face:
+            image_protect(self.photo)
 
     def clean(self):
         super().clean()
@@ -141,6 +170,12 @@ class DefenderStoryPage(HeadlessPreviewPage, Page):
         ):
             errors["consent_recorded_on"] = (
                 "Record when and by whom consent was given before showing a name or face."
+            )
+        if self.show_face and self.photo_id and self.photo.collection_is_private():
+            errors["photo"] = (
+                "This photo is in a protected collection, where the photos of hidden faces "
+                "go. To show the face, first move the photo to a public collection in the "
+                "image library (with the defender's consent recorded)."
             )
         if errors:
             raise ValidationError(errors)

@@ -1,5 +1,6 @@
 """What content is about: countries, themes, programmes, SDGs; and the people who sign it."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel
@@ -100,7 +101,7 @@ class SustainableDevelopmentGoal(TranslatableMixin, models.Model):
         return f"SDG {self.number}: {self.title}"
 
 
-class Person(index.Indexed, models.Model):
+class Person(TranslatableMixin, index.Indexed, models.Model):
     """Someone who writes or signs content: staff, board members, partners."""
 
     name = models.CharField(max_length=150)
@@ -113,9 +114,16 @@ class Person(index.Indexed, models.Model):
     panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("photo"), FieldPanel("biography")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["name"]
         verbose_name_plural = "people"
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role}" if self.role else self.name
+
+    def clean(self):
+        super().clean()
+        from cms.images.services import image_public_use_error
+
+        if error := image_public_use_error(self.photo):
+            raise ValidationError({"photo": error})

@@ -33,7 +33,9 @@ class SdgViewSet(SnippetViewSet):
 class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
-    list_display = ["name", "role"]
+    list_display = ["name", "role", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["name", "role"]
 
 
 class TaxonomyGroup(SnippetViewSetGroup):

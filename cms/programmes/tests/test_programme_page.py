@@ -1,20 +1,11 @@
 import pytest
-import wagtail_factories
 
 from cms.core.tests.factories import SectionPageFactory, home_page
 from cms.monitor.tests.factories import ArticlePageFactory, MonitorIndexPageFactory
-from cms.programmes.models import ProgrammePage
+from cms.programmes.tests.factories import ProgrammePageFactory
 from cms.taxonomy.tests.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class ProgrammePageFactory(wagtail_factories.PageFactory):
-    title = "Environmental justice"
-    intro = "Support for defenders of land, water and climate."
-
-    class Meta:
-        model = ProgrammePage
 
 
 def test_a_programme_page_lists_the_articles_of_its_programme_only(client):

@@ -2,18 +2,10 @@ import pytest
 import wagtail_factories
 
 from cms.core.tests.factories import SectionPageFactory, home_page
-from cms.resources.models import ResourceFile, ResourcePage
+from cms.resources.models import ResourceFile
+from cms.resources.tests.factories import ResourcePageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class ResourcePageFactory(wagtail_factories.PageFactory):
-    title = "Handbook: using the UN"
-    resource_type = "handbook"
-    summary = "How the UN can support your work."
-
-    class Meta:
-        model = ResourcePage
 
 
 def test_a_resource_offers_each_file_with_its_language_and_format(client):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,20 +11,9 @@ from wagtail.models import Workflow, WorkflowPage
 from cms.core.tests.factories import SectionPageFactory, home_page
 from cms.images.tests.factories import ImageFactory
 from cms.stories.models import DefenderStoryPage, RiskLevel
+from cms.stories.tests.factories import DefenderStoryPageFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class DefenderStoryPageFactory(wagtail_factories.PageFactory):
-    title = "The lawyer who would not stop"
-    display_name = "A defence lawyer"
-    real_name = "Real Name"
-    summary = "A lawyer who defended defenders."
-    story = [{"type": "rich_text", "value": "<p>Story.</p>"}]
-    risk_level = RiskLevel.HIGH
-
-    class Meta:
-        model = DefenderStoryPage
 
 
 def user(username: str, *groups: str):
@@ -157,3 +145,15 @@ def test_search_never_finds_a_story_by_the_real_name_it_hides(stories):
 
     assert list(DefenderStoryPage.objects.live().search("Secretname")) == []
     assert [page.pk for page in DefenderStoryPage.objects.live().search("Andrés")] == [story.pk]
+
+
+def test_a_live_low_risk_story_whose_draft_raises_the_risk_needs_the_review(stories):
+    story = DefenderStoryPageFactory(parent=stories, risk_level=RiskLevel.LOW)
+    story.save_revision().publish()
+    moderator = user("moderator", "Moderators")
+    story.risk_level = RiskLevel.HIGH
+    story.save_revision(user=moderator)
+
+    live = DefenderStoryPage.objects.get(pk=story.pk)
+    assert live.risk_level == RiskLevel.LOW and live.has_unpublished_changes
+    assert live.permissions_for_user(moderator).can_publish() is False

@@ -52,7 +52,7 @@ class SdgFactory(LocalisedFactory):
         django_get_or_create = ("number", "locale")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(LocalisedFactory):
     name = factory.Sequence(lambda n: f"Person {n}")
     role = "Executive Director"
 
