@@ -103,8 +103,9 @@ MEDIA_URL = "/media/"
 # that must not be shown): never under MEDIA_ROOT, never served by the web
 # server; editors reach them through a permission-checked admin view
 # (cms.images.storage). Keep it out of MEDIA_ROOT and out of any web root.
-CMS_PRIVATE_MEDIA_ROOT = conf.env.str(
-    "CMS_PRIVATE_MEDIA_ROOT", default=str(conf.var_dir() / "cms" / "private-media")
+# Left empty (as in .env.example), it is the default: never the working directory.
+CMS_PRIVATE_MEDIA_ROOT = conf.env.str("CMS_PRIVATE_MEDIA_ROOT", default="") or str(
+    conf.var_dir() / "cms" / "private-media"
 )
 
 # Complex page models can exceed Django's default of 1,000 form fields.
