@@ -10,13 +10,14 @@ a CMS under gunicorn with its Celery worker, told to purge that listener
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
 import requests
 
 from tests.conftest import service_environment
-from tests.harness import ServiceProcesses, free_port
+from tests.harness import ServiceProcesses, free_port, with_path
 from tests.nginx import nginx_binary, start_nginx
 
 pytestmark = pytest.mark.skipif(
@@ -47,6 +48,15 @@ def cached_cms(backing, service_tokens, mailchimp, mail_sink, tmp_path_factory):
     env = service_environment(
         "cms", backing, service_tokens, ports, mailchimp=mailchimp, mail_sink=mail_sink
     )
+    if backing.real:
+        # A Redis database of its own: the platform's CMS worker listens on the same queue name
+        # and would take this CMS's purge tasks (and look their events up in its own database).
+        import redis
+
+        env["REDIS_URL"] = with_path(
+            backing.redis_url, f"/{os.environ.get('NGINX_TEST_REDIS_DB', '11')}"
+        )
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     env.update(
         {
             "CMS_WEBHOOK_ENDPOINTS": "",
